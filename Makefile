@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh machine:
+#   make run    venv, install, index the bundled sample, serve it on http://127.0.0.1:8000
+#   make test   venv, install (with test extras and Debian's chromium), run the whole suite
+
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+DATA    ?= data
+SAMPLE  := data/sample/sources.toml
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test install browser sample bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+sample: install
+	$(VENV)/bin/catalog --data $(DATA) reindex --config $(SAMPLE)
+
+run: sample
+	$(VENV)/bin/catalog --data $(DATA) serve --host 127.0.0.1 --port 8000
+
+# The browser tests drive Debian's chromium; they fail (never skip) without it.
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@$(CHROMIUM) --version
+
+test: install browser
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) $(DATA)/catalog.db* $(DATA)/index $(DATA)/reindex.lock

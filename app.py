@@ -1,0 +1,34 @@
+"""The web app factory: `gunicorn 'app:create_app()'`.
+
+Config layers, later wins: defaults, then `CATALOG_*` environment variables
+(`CATALOG_DATA` names the data folder), then the `config` dict (tests).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from catalog import web
+from catalog.templating import register_filters
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "templates" / "static"))
+    app.config.from_mapping(DATA_DIR=os.environ.get("CATALOG_DATA", "data"), SITE_NAME="Coach catalog")
+    app.config.from_prefixed_env("CATALOG")
+    if config:
+        app.config.update(config)
+    app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]).resolve())
+    register_filters(app)
+    web.init_app(app)
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_template("error.html", status=404, message="Nothing here."), 404
+
+    return app

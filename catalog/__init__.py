@@ -1,0 +1,1 @@
+"""The catalog core shared by the web app and the indexer: store, index schema, analysis, search."""

@@ -1,0 +1,94 @@
+"""The one analyzer used at index time, at query time and for highlighting.
+
+Whoosh's stock analyzers split "4 x 400" into `400` and "1,500m" into `500m`; ours hands
+the text to `catalog.vocabulary`, which keeps numbers with their units, canonicalises
+running vocabulary and stems words with Porter. Stop words are kept in the index, so
+positions are true and a quoted phrase never jumps over a removed word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang import porter
+
+from catalog.vocabulary import normalize, unchanged
+
+stem = lru_cache(maxsize=200_000)(porter.stem)
+
+# Dropped from unquoted queries (never from the index), so "strides before a race"
+# does not require "a" in every moment. Held as index terms, i.e. stemmed.
+STOP_TERMS = frozenset(
+    stem(word)
+    for word in "a an and are as at be by for from has he i in is it its of on or that the to "
+    "was were will with we you your our this so um uh".split()
+)
+
+
+
+class RunningTokenizer(Tokenizer):
+    """A Whoosh tokenizer over `vocabulary.normalize`, with true positions and spans."""
+
+    def __init__(self, stemming: bool = True):
+        self.stemming = stemming
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and other.stemming == self.stemming
+
+    def __hash__(self) -> int:
+        return hash((self.__class__.__name__, self.stemming))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pieces = normalize(value, stem if self.stemming else unchanged) if tokenize else []
+        if not tokenize:
+            token.text = token.original = value
+            token.pos, token.startchar, token.endchar = start_pos, start_char, start_char + len(value)
+            yield token
+            return
+        for offset, piece in enumerate(pieces):
+            token.text = piece.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = piece.text
+            if positions:
+                token.pos = start_pos + offset
+            if chars:
+                token.startchar = start_char + piece.start
+                token.endchar = start_char + piece.end
+            yield token
+
+
+def stemmed_analyzer() -> RunningTokenizer:
+    """Words normalised and stemmed: the analyzer of every searchable text field."""
+    return RunningTokenizer(stemming=True)
+
+
+def word_analyzer() -> RunningTokenizer:
+    """Words normalised but not stemmed, for typo tolerance against real words."""
+    return RunningTokenizer(stemming=False)
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of `text`, exactly as the indexed fields hold them."""
+    return [t.text for t in normalize(text, stem)]
+
+
+def term_spans(text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) for each index term of `text`: what the highlighter marks."""
+    return [(t.text, t.start, t.end) for t in normalize(text, stem)]

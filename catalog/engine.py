@@ -1,0 +1,129 @@
+"""Search one index generation: parsed query in, item ids, moments, facets and total out.
+
+This is the only module of the read side that builds Whoosh queries; everything it
+returns is plain data, so the views never touch Whoosh objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from catalog.index_schema import FACETS, FIELD_WEIGHTS
+from catalog.query import ParsedQuery
+
+MOMENTS_PER_ITEM = 3
+MOMENT_FIELDS = ("transcript", "chapters")
+_OVERLAPPING = {"tag", "person"}
+
+
+@dataclass(frozen=True)
+class Moment:
+    item_id: str
+    seq: int
+    start: float | None
+    is_chapter: bool
+    speaker: str | None
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    total: int
+    item_ids: list[str]
+    moments: dict[str, list[Moment]] = field(default_factory=dict)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def search(
+    searcher: Searcher,
+    parsed: ParsedQuery,
+    filters: dict[str, str],
+    page: int = 1,
+    per_page: int = 10,
+    newest_first: bool = False,
+) -> EngineResult:
+    """Rank items, count facets over every match, then find the moments of this page's items."""
+    facets = {
+        name: sorting.FieldFacet(name, allow_overlap=name in _OVERLAPPING) for name in FACETS
+    }
+    results = searcher.search_page(
+        _item_query(parsed),
+        page,
+        pagelen=per_page,
+        filter=_filter_query(filters),
+        groupedby=facets,
+        maptype=sorting.Count,
+        sortedby=sorting.FieldFacet("published", reverse=True) if newest_first else None,
+    )
+    item_ids = [hit["item_id"] for hit in results]
+    facet_counts = {name: _sorted_counts(results.results.groups(name)) for name in FACETS}
+    total = results.total
+    moments = _moments(searcher, parsed, item_ids) if not parsed.is_empty else {}
+    return EngineResult(total=total, item_ids=item_ids, moments=moments, facets=facet_counts)
+
+
+def _sorted_counts(groups: dict) -> dict[str, int]:
+    return dict(sorted(((k, v) for k, v in groups.items() if k), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _on_fields(term: str, fields: dict[str, float]) -> wq.Query:
+    return wq.Or([wq.Term(name, term, boost=weight) for name, weight in fields.items()])
+
+
+def _phrase_on_fields(words: tuple[str, ...], fields: dict[str, float]) -> wq.Query:
+    if len(words) == 1:
+        return _on_fields(words[0], fields)
+    return wq.Or([wq.Phrase(name, list(words), boost=weight) for name, weight in fields.items()])
+
+
+def _item_query(parsed: ParsedQuery) -> wq.Query:
+    parts: list[wq.Query] = [wq.Term("doc", "item")]
+    parts += [_on_fields(term, FIELD_WEIGHTS) for term in parsed.terms]
+    parts += [_phrase_on_fields(phrase, FIELD_WEIGHTS) for phrase in parsed.phrases]
+    query: wq.Query = wq.And(parts)
+    if parsed.excluded:
+        query = wq.AndNot(query, wq.Or([_on_fields(t, FIELD_WEIGHTS) for t in parsed.excluded]))
+    return query
+
+
+def _filter_query(filters: dict[str, str]) -> wq.Query | None:
+    terms = [wq.Term(name, value) for name, value in sorted(filters.items()) if value]
+    return wq.And(terms) if terms else None
+
+
+def _moments(searcher: Searcher, parsed: ParsedQuery, item_ids: list[str]) -> dict[str, list[Moment]]:
+    """The best segments and chapters of the given items: any query word scores, phrases must hold."""
+    if not item_ids:
+        return {}
+    weights = {name: 1.0 for name in MOMENT_FIELDS}
+    scoring = [_on_fields(term, weights) for term in parsed.terms]
+    scoring += [_phrase_on_fields(phrase, weights) for phrase in parsed.phrases]
+    query = wq.And(
+        [
+            wq.Or([wq.Term("doc", "seg"), wq.Term("doc", "chap")]),
+            wq.Or([wq.Term("item_id", item_id) for item_id in item_ids]),
+            *[_phrase_on_fields(phrase, weights) for phrase in parsed.phrases],
+            wq.Or(scoring),
+        ]
+    )
+    hits = searcher.search(
+        query,
+        limit=len(item_ids) * MOMENTS_PER_ITEM,
+        collapse=sorting.FieldFacet("item_id"),
+        collapse_limit=MOMENTS_PER_ITEM,
+    )
+    moments: dict[str, list[Moment]] = {}
+    for hit in hits:
+        moments.setdefault(hit["item_id"], []).append(
+            Moment(
+                item_id=hit["item_id"],
+                seq=hit["seq"],
+                start=hit.get("start"),
+                is_chapter=hit["doc"] == "chap",
+                speaker=hit.get("speaker"),
+            )
+        )
+    return moments

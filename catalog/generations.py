@@ -1,0 +1,112 @@
+"""Index generations: immutable folders under `<data>/index/`, and the pointer to the live one.
+
+The indexer builds a generation aside, checks it, then replaces the `CURRENT` file in
+one `os.replace`, so a reader sees either the old generation or the new one, never half.
+Each web worker keeps its open index and reopens only when `CURRENT` names another folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from whoosh import index
+from whoosh.index import Index
+
+log = logging.getLogger(__name__)
+
+POINTER = "CURRENT"
+HISTORY = "HISTORY"
+
+
+class NoGeneration(LookupError):
+    """No index generation has been published yet: run `catalog reindex`."""
+
+
+def index_root(data_dir: Path) -> Path:
+    return Path(data_dir) / "index"
+
+
+def live_name(data_dir: Path) -> str | None:
+    try:
+        name = (index_root(data_dir) / POINTER).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def history(data_dir: Path) -> list[str]:
+    """Published generations, oldest first; the last one is live unless rolled back."""
+    try:
+        lines = (index_root(data_dir) / HISTORY).read_text().split()
+    except FileNotFoundError:
+        return []
+    return lines
+
+
+def write_pointer(data_dir: Path, name: str) -> None:
+    """Point readers at generation `name` atomically: write aside, fsync, rename."""
+    root = index_root(data_dir)
+    tmp = root / f".{POINTER}.{os.getpid()}"
+    with open(tmp, "w") as handle:
+        handle.write(name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, root / POINTER)
+    directory = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def open_generation(data_dir: Path, name: str) -> Index:
+    """Open one generation and check that it can be searched."""
+    ix = index.open_dir(str(index_root(data_dir) / name))
+    with ix.searcher() as searcher:
+        searcher.doc_count()
+    return ix
+
+
+class LiveIndex:
+    """The live generation of one process, reopened when the pointer moves.
+
+    If the pointed-to generation cannot be opened, the one already open stays in
+    use (or an older published one), and the failure is logged.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.name: str | None = None  # the generation actually open
+        self.index: Index | None = None
+        self._pointer: str | None = None  # the pointer value `name` was chosen for
+        self._lock = threading.Lock()
+
+    def current(self) -> tuple[str, Index]:
+        wanted = live_name(self.data_dir)
+        if wanted != self._pointer or self.index is None:
+            with self._lock:
+                if wanted != self._pointer or self.index is None:
+                    self._switch(wanted)
+                    self._pointer = wanted
+        if self.index is None or self.name is None:
+            raise NoGeneration("no index generation has been published yet")
+        return self.name, self.index
+
+    def _switch(self, wanted: str | None) -> None:
+        candidates = [wanted] if wanted else []
+        candidates += [n for n in reversed(history(self.data_dir)) if n not in candidates]
+        for name in candidates:
+            if name == self.name and self.index is not None:
+                return
+            try:
+                self.index = open_generation(self.data_dir, name)
+            except Exception as exc:  # a damaged generation must not take the site down
+                log.error("index generation %s cannot be opened (%s); trying an older one", name, exc)
+                continue
+            if name != wanted:
+                log.warning("serving generation %s instead of %s", name, wanted)
+            self.name = name
+            return

@@ -1,0 +1,54 @@
+"""Escaped text with the query's terms in <mark>, cut to a short window around the first one.
+
+It runs the index analyzer over the displayed text, so a mark covers exactly what matched:
+all of "four by four hundred" for a search of `4x400`. Everything else is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from catalog.analysis import term_spans
+
+SNIPPET_CHARS = 220
+
+
+def highlight(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
+    spans = [(start, end) for term, start, end in term_spans(text) if term in terms]
+    window_start, window_end = _window(text, spans, max_chars)
+    out: list[str] = ["…" if window_start > 0 else ""]
+    cursor = window_start
+    for start, end in spans:
+        if start < cursor or end > window_end:
+            continue
+        out += [escape(text[cursor:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        cursor = end
+    out.append(escape(text[cursor:window_end]))
+    out.append("…" if window_end < len(text) else "")
+    return "".join(out)
+
+
+def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
+    """A window of about max_chars, starting a little before the first match, cut at spaces."""
+    if len(text) <= max_chars:
+        return 0, len(text)
+    first = spans[0][0] if spans else 0
+    start = max(0, first - max_chars // 4)
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + max_chars)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end
+
+
+def second_of_first_match(
+    text: str, cue_times: list[list[float]], terms: frozenset[str], default: float
+) -> float:
+    """The start of the caption cue holding the first match, else `default`."""
+    first = next((start for term, start, _ in term_spans(text) if term in terms), None)
+    if first is None:
+        return default
+    return max((second for offset, second in cue_times if offset <= first), default=default)

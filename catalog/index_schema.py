@@ -1,0 +1,110 @@
+"""The Whoosh schema, and how an Item becomes index documents.
+
+Each item gives three kinds of document (field `doc`):
+- `item`: the whole item (title, chapter titles, tags, people, description and the full
+  transcript or body) plus the facet fields. Item ranking, totals, facets and paging run
+  on these documents only, so one item is one hit and BM25F weighs all its fields together.
+- `seg`: one transcript segment (15-40 s) or one paragraph, with its start second.
+- `chap`: one chapter title with its start second.
+A hit on `seg` or `chap` documents is a moment: it knows its second. Moment searches are
+restricted to the items on the current page, so they stay cheap at any catalog size.
+Segment text is not stored in the index; SQLite holds it and the highlighter reads it there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh import fields
+
+from catalog.analysis import stemmed_analyzer
+from catalog.models import Item
+
+# Query-time weights: title, then chapter titles, then tags and people, then description,
+# then transcript (see catalog.engine).
+FIELD_WEIGHTS = {
+    "title": 6.0,
+    "chapters": 4.0,
+    "tags_text": 3.0,
+    "people_text": 3.0,
+    "description": 2.0,
+    "transcript": 1.0,
+}
+FACETS = ("kind", "tag", "person", "year", "duration", "captions")
+DURATION_BUCKETS = ((10 * 60, "under-10"), (30 * 60, "10-30"), (60 * 60, "30-60"))
+
+
+def build_schema() -> fields.Schema:
+    text = stemmed_analyzer()
+    return fields.Schema(
+        doc=fields.ID(stored=True),
+        item_id=fields.ID(stored=True, sortable=True),
+        seq=fields.NUMERIC(int, stored=True),
+        start=fields.NUMERIC(float, stored=True),
+        speaker=fields.ID(stored=True),
+        title=fields.TEXT(analyzer=text, phrase=True),
+        chapters=fields.TEXT(analyzer=text, phrase=True),
+        tags_text=fields.TEXT(analyzer=text, phrase=True),
+        people_text=fields.TEXT(analyzer=text, phrase=True),
+        description=fields.TEXT(analyzer=text, phrase=True),
+        transcript=fields.TEXT(analyzer=text, phrase=True),
+        kind=fields.ID(sortable=True),
+        tag=fields.KEYWORD(commas=True, lowercase=True),
+        person=fields.KEYWORD(commas=True, lowercase=True),
+        year=fields.ID(sortable=True),
+        duration=fields.ID(sortable=True),
+        captions=fields.ID(sortable=True),
+        published=fields.ID(sortable=True),
+    )
+
+
+def duration_bucket(seconds: int | None) -> str:
+    if not seconds:
+        return "unknown"
+    for limit, name in DURATION_BUCKETS:
+        if seconds < limit:
+            return name
+    return "over-60"
+
+
+def _keywords(values: tuple[str, ...]) -> str:
+    return ",".join(v.replace(",", " ").strip().lower() for v in values if v.strip())
+
+
+def documents(item: Item) -> Iterator[dict]:
+    """The index documents of one item: its item document, then its moments."""
+    transcript = "\n".join(s.text for s in item.segments)
+    chapter_titles = "\n".join(c.title for c in item.chapters)
+    speakers = sorted({s.speaker for s in item.segments if s.speaker})
+    yield {
+        "doc": "item",
+        "item_id": item.id,
+        "title": item.title,
+        "chapters": chapter_titles,
+        "tags_text": " ; ".join(item.tags),
+        "people_text": " ; ".join((*item.people, *speakers)),
+        "description": item.description,
+        "transcript": transcript,
+        "kind": item.kind,
+        "tag": _keywords(item.tags),
+        "person": _keywords(tuple(dict.fromkeys((*item.people, *speakers)))),
+        "year": (item.published or "")[:4] or "unknown",
+        "duration": duration_bucket(item.duration),
+        "captions": item.captions,
+        "published": item.published or "",
+    }
+    for seq, segment in enumerate(item.segments):
+        doc = {"doc": "seg", "item_id": item.id, "seq": seq, "transcript": segment.text}
+        if segment.start is not None:
+            doc["start"] = float(segment.start)
+        if segment.speaker:
+            doc["speaker"] = segment.speaker.lower()
+        yield doc
+    for seq, chapter in enumerate(item.chapters):
+        yield {
+            "doc": "chap",
+            "item_id": item.id,
+            "seq": seq,
+            "start": float(chapter.start),
+            "chapters": chapter.title,
+        }

@@ -1,0 +1,32 @@
+"""Deep links: our item pages at a second, and the original at the same second."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def item_path(item_id: str) -> str:
+    """Our page for an item. Ids are stable, so this link survives re-indexing."""
+    return f"/items/{quote(item_id, safe=':')}"
+
+
+def moment_path(item_id: str, start: float | None) -> str:
+    """Our page opened at a second (or at the item's top for untimed text)."""
+    path = item_path(item_id)
+    return path if start is None else f"{path}?t={int(start)}"
+
+
+def youtube_watch_url(video_id: str) -> str:
+    return f"https://www.youtube.com/watch?v={video_id}"
+
+
+def source_moment_url(item: dict, start: float | None) -> str | None:
+    """The original at that second: YouTube takes `&t=Ns`, audio and video files `#t=N`."""
+    if start is None:
+        return item.get("source_url")
+    seconds = int(start)
+    if item.get("youtube_id"):
+        return f"{youtube_watch_url(item['youtube_id'])}&t={seconds}s"
+    if item.get("media_url"):
+        return f"{item['media_url']}#t={seconds}"
+    return item.get("source_url")

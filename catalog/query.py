@@ -1,0 +1,51 @@
+"""What a visitor typed, read forgivingly: words, "quoted phrases" and -excluded words.
+
+There is no syntax to get wrong: a lone quote, `AND OR NOT`, `title:`, `*`, emoji or
+control characters are just text. The unquoted words are analyzed together, so
+"4 x 400" still meets its index token `4x400`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from catalog.analysis import STOP_TERMS, analyze
+
+MAX_QUERY_CHARS = 500
+_PHRASE = re.compile(r'"([^"]*)"')
+_EXCLUDED = re.compile(r"(?:^|\s)-(\w[^\s]*)")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str  # what was searched, trimmed and capped
+    terms: tuple[str, ...]  # each must appear somewhere in the item
+    phrases: tuple[tuple[str, ...], ...]  # each must appear as written
+    excluded: tuple[str, ...]  # none may appear
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.terms or self.phrases)
+
+    @property
+    def highlight_terms(self) -> frozenset[str]:
+        return frozenset(self.terms) | {word for phrase in self.phrases for word in phrase}
+
+
+def parse(text: str) -> ParsedQuery:
+    text = " ".join(text.split())[:MAX_QUERY_CHARS]
+    phrases = tuple(p for p in (tuple(analyze(m)) for m in _PHRASE.findall(text)) if p)
+    rest = _PHRASE.sub(" ", text).replace('"', " ")
+    excluded = tuple(t for word in _EXCLUDED.findall(rest) for t in analyze(word))
+    rest = _EXCLUDED.sub(" ", rest)
+    terms = analyze(rest)
+    meaningful = [t for t in terms if t not in STOP_TERMS]
+    if meaningful or phrases:
+        terms = meaningful
+    return ParsedQuery(
+        text=text,
+        terms=tuple(dict.fromkeys(terms)),
+        phrases=phrases,
+        excluded=tuple(dict.fromkeys(excluded)),
+    )

@@ -1,0 +1,88 @@
+"""The catalog's SQLite schema, as an ordered set of migrations."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("coach-catalog")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("items").create(
+        {
+            "id": str,
+            "kind": str,
+            "title": str,
+            "url": str,
+            "source_url": str,
+            "source": str,
+            "published": str,
+            "duration": int,
+            "description": str,
+            "tags": str,  # JSON list
+            "people": str,  # JSON list
+            "thumbnail": str,
+            "captions": str,  # manual, auto or none
+            "media_url": str,
+            "youtube_id": str,
+            "body_html": str,
+            "extra": str,  # JSON object
+            "content_hash": str,
+            "first_seen": str,
+            "last_seen": str,
+            "status": str,  # live or unavailable
+            "gone_count": int,
+        },
+        pk="id",
+        not_null={"kind", "title", "source", "content_hash", "status"},
+        defaults={"status": "live", "gone_count": 0, "captions": "none", "description": ""},
+    )
+    db.table("items").create_index(["source"])
+    db.table("segments").create(
+        {
+            "item_id": str,
+            "seq": int,
+            "start": float,
+            "end": float,
+            "text": str,
+            "speaker": str,
+            "cue_times": str,  # JSON list of [offset, second]
+        },
+        pk=("item_id", "seq"),
+        foreign_keys=[("item_id", "items", "id")],
+        not_null={"text"},
+    )
+    db.table("chapters").create(
+        {"item_id": str, "seq": int, "start": float, "title": str},
+        pk=("item_id", "seq"),
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db.table("raw").create(
+        {"item_id": str, "source": str, "fetched": str, "payload": str},
+        pk="item_id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db.table("runs").create(
+        {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "status": str,  # running, ok, partial, failed
+            "generation": str,
+            "summary": str,  # JSON: per-source counts
+            "errors": str,  # JSON list of {source, item, reason}
+        },
+        pk="id",
+    )
+    db.table("sources").create(
+        {
+            "name": str,
+            "kind": str,
+            "last_run": int,
+            "last_status": str,
+            "last_error": str,
+            "state": str,  # JSON: etag, last-modified and other per-source bookkeeping
+        },
+        pk="name",
+    )

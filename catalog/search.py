@@ -1,0 +1,133 @@
+"""A search request in, the documented `/api/search` document out.
+
+The engine ranks items and picks moments; SQLite supplies what is shown (titles, the text
+of each moment), and the highlighter marks it. `catalog search --json` prints the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+from whoosh.searching import Searcher
+
+from catalog import engine, store
+from catalog.highlight import highlight, second_of_first_match
+from catalog.index_schema import FACETS
+from catalog.links import item_path, moment_path, source_moment_url
+from catalog.query import ParsedQuery, parse
+
+MAX_PER_PAGE = 50
+MAX_PAGE = 100
+SORTS = ("relevance", "newest")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> SearchRequest:
+        """Read query-string arguments; anything out of range is clamped, never an error."""
+        return cls(
+            q=str(args.get("q") or ""),
+            page=_bounded_int(args.get("page"), 1, 1, MAX_PAGE),
+            per_page=_bounded_int(args.get("per_page"), 10, 1, MAX_PER_PAGE),
+            sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
+            filters={name: str(args[name])[:100] for name in FACETS if args.get(name)},
+        )
+
+
+def _bounded_int(value: object, default: int, low: int, high: int) -> int:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, low), high)
+
+
+def run_search(searcher: Searcher, db: Database, request: SearchRequest) -> dict:
+    parsed = parse(request.q)
+    found = engine.search(
+        searcher,
+        parsed,
+        request.filters,
+        page=request.page,
+        per_page=request.per_page,
+        newest_first=request.sort == "newest" or parsed.is_empty,
+    )
+    items = store.get_items(db, found.item_ids)
+    results = [
+        _result(items[item_id], found.moments.get(item_id, []), parsed, db)
+        for item_id in found.item_ids
+        if item_id in items and items[item_id]["status"] == "live"
+    ]
+    return {
+        "query": parsed.text,
+        "total": found.total,
+        "page": request.page,
+        "per_page": request.per_page,
+        "pages": max(1, -(-found.total // request.per_page)),
+        "sort": request.sort,
+        "filters": request.filters,
+        "facets": found.facets,
+        "suggestion": None,
+        "results": results,
+    }
+
+
+def _result(item: dict, moments: list[engine.Moment], parsed: ParsedQuery, db: Database) -> dict:
+    shown = sorted(
+        (_moment(item, m, parsed, db) for m in moments),
+        key=lambda m: m["start"] if m["start"] is not None else -1,
+    )
+    terms = parsed.highlight_terms
+    snippet = shown[0]["text_html"] if shown else highlight(item["description"] or "", terms)
+    return {
+        "id": item["id"],
+        "kind": item["kind"],
+        "title": item["title"],
+        "title_html": highlight(item["title"], terms, max_chars=1000),
+        "url": item_path(item["id"]),
+        "source_url": item["source_url"],
+        "source": item["source"],
+        "published": item["published"],
+        "duration": item["duration"],
+        "thumbnail": item["thumbnail"],
+        "tags": item["tags"],
+        "people": item["people"],
+        "captions": item["captions"],
+        "snippet_html": snippet,
+        "moments": shown,
+    }
+
+
+_MOMENT_ROW = {
+    False: "select start, end, text, speaker, cue_times from segments where item_id = ? and seq = ?",
+    True: "select start, null, title, null, null from chapters where item_id = ? and seq = ?",
+}
+
+
+def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database) -> dict:
+    row = db.execute(_MOMENT_ROW[moment.is_chapter], [item["id"], moment.seq]).fetchone()
+    start, end, text, speaker, cue_times = row or (moment.start, None, "", None, None)
+    if start is not None and cue_times:
+        start = second_of_first_match(text, json.loads(cue_times), parsed.highlight_terms, start)
+    url = moment_path(item["id"], start)
+    if start is None:
+        url = f"{url}#p-{moment.seq}"
+    return {
+        "start": start,
+        "end": end,
+        "text_html": highlight(text, parsed.highlight_terms),
+        "url": url,
+        "source_url": source_moment_url(item, start),
+        "speaker": speaker,
+        "chapter": text if moment.is_chapter else None,
+    }

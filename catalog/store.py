@@ -1,0 +1,223 @@
+"""The SQLite record of the catalog: items, segments, chapters, raw payloads, runs.
+
+The indexer is the only writer (`open_for_writing`); the web opens it read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from catalog.links import item_path
+from catalog.models import Chapter, Item, Segment
+from catalog.schema_migrations import migrations
+
+DB_NAME = "catalog.db"
+JSON_COLUMNS = ("tags", "people", "extra")
+
+
+def db_path(data_dir: Path) -> Path:
+    return Path(data_dir) / DB_NAME
+
+
+def open_for_writing(data_dir: Path) -> Database:
+    """Open (creating and migrating if needed) the catalog for the single writer."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    db = Database(db_path(data_dir))
+    db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db
+
+
+def open_readonly(data_dir: Path) -> Database:
+    """Open the catalog read-only, so nothing on the web side can write or take a write lock."""
+    uri = f"file:{db_path(data_dir)}?mode=ro"
+    return Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+
+
+def content_hash(item: Item) -> str:
+    """A digest of everything a visitor can see, so an unchanged item is never rewritten."""
+    visible = asdict(item)
+    visible.pop("raw")
+    blob = json.dumps(visible, sort_keys=True, ensure_ascii=False, default=list)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def change_kind(db: Database, item: Item) -> str:
+    """"new", "updated" or "unchanged": what saving `item` would do, without writing."""
+    row = db.execute("select content_hash, status from items where id = ?", [item.id]).fetchone()
+    if row is None:
+        return "new"
+    return "unchanged" if row == (content_hash(item), "live") else "updated"
+
+
+def save_item(db: Database, item: Item, now: str) -> str:
+    """Insert or update one item with its segments, chapters and raw payload.
+
+    Returns what `change_kind` said. An unchanged item only gets its last_seen
+    refreshed, so its rows (and its place in the index) stay as they are.
+    """
+    change = change_kind(db, item)
+    with db.atomic():
+        if change == "unchanged":
+            db.execute(
+                "update items set last_seen = ?, gone_count = 0 where id = ?", [now, item.id]
+            )
+            return change
+        first_seen = db.execute("select first_seen from items where id = ?", [item.id]).fetchone()
+        row = _item_row(item)
+        row.update(
+            content_hash=content_hash(item),
+            first_seen=first_seen[0] if first_seen else now,
+            last_seen=now,
+            status="live",
+            gone_count=0,
+        )
+        db.table("items").upsert(row, pk="id")
+        db.execute("delete from segments where item_id = ?", [item.id])
+        db.execute("delete from chapters where item_id = ?", [item.id])
+        db.table("segments").insert_all(
+            ({"item_id": item.id, "seq": n, **asdict(s)} for n, s in enumerate(item.segments)),
+            pk=("item_id", "seq"),
+        )
+        db.table("chapters").insert_all(
+            ({"item_id": item.id, "seq": n, **asdict(c)} for n, c in enumerate(item.chapters)),
+            pk=("item_id", "seq"),
+        )
+        if item.raw is not None:
+            db.table("raw").upsert(
+                {
+                    "item_id": item.id,
+                    "source": item.source,
+                    "fetched": now,
+                    "payload": json.dumps(item.raw, ensure_ascii=False, default=str),
+                },
+                pk="item_id",
+            )
+    return change
+
+
+def mark_missing(db: Database, source: str, seen: set[str], gone_after: int) -> int:
+    """Count another "gone" answer for the source's live items not seen this run.
+
+    An item is hidden (status unavailable) after `gone_after` answers in a row and is
+    never deleted. Returns how many items became unavailable now.
+    """
+    missing = [
+        row[0]
+        for row in db.execute("select id from items where source = ? and status = 'live'", [source])
+        if row[0] not in seen
+    ]
+    hidden = 0
+    with db.atomic():
+        for item_id in missing:
+            db.execute("update items set gone_count = gone_count + 1 where id = ?", [item_id])
+            hidden += db.execute(
+                "update items set status = 'unavailable' where id = ? and gone_count >= ?",
+                [item_id, gone_after],
+            ).rowcount
+    return hidden
+
+
+def _item_row(item: Item) -> dict:
+    row = asdict(item)
+    for key in ("segments", "chapters", "raw"):
+        row.pop(key)
+    row["url"] = item_path(item.id)
+    row["tags"] = list(item.tags)
+    row["people"] = list(item.people)
+    return row
+
+
+def decode_item_row(row: dict) -> dict:
+    """Turn the JSON text columns of an items row back into lists and dicts."""
+    row = dict(row)
+    for key in JSON_COLUMNS:
+        value = row.get(key)
+        row[key] = json.loads(value) if value else ([] if key != "extra" else {})
+    return row
+
+
+def get_item(db: Database, item_id: str) -> dict | None:
+    rows = list(db.query("select * from items where id = ?", [item_id]))
+    return decode_item_row(rows[0]) if rows else None
+
+
+def get_items(db: Database, item_ids: list[str]) -> dict[str, dict]:
+    """Fetch many items by id in one query, keyed by id."""
+    if not item_ids:
+        return {}
+    marks = ",".join("?" * len(item_ids))
+    rows = db.query(f"select * from items where id in ({marks})", list(item_ids))
+    return {row["id"]: decode_item_row(row) for row in rows}
+
+
+def item_segments(db: Database, item_id: str) -> list[dict]:
+    return list(
+        db.query(
+            "select seq, start, end, text, speaker, cue_times from segments"
+            " where item_id = ? order by seq",
+            [item_id],
+        )
+    )
+
+
+def item_chapters(db: Database, item_id: str) -> list[dict]:
+    return list(
+        db.query(
+            "select seq, start, title from chapters where item_id = ? order by seq", [item_id]
+        )
+    )
+
+
+def live_items(db: Database) -> Iterator[Item]:
+    """Every live item with its segments and chapters, as the index build wants them."""
+    for row in db.query("select * from items where status = 'live' order by id"):
+        yield load_item(db, decode_item_row(row))
+
+
+def load_item(db: Database, row: dict) -> Item:
+    segments = tuple(
+        Segment(
+            text=s["text"],
+            start=s["start"],
+            end=s["end"],
+            speaker=s["speaker"],
+            cue_times=tuple(tuple(pair) for pair in json.loads(s["cue_times"] or "[]")),
+        )
+        for s in item_segments(db, row["id"])
+    )
+    chapters = tuple(Chapter(start=c["start"], title=c["title"]) for c in item_chapters(db, row["id"]))
+    fields = {k: row[k] for k in Item.__dataclass_fields__ if k in row}
+    fields.update(tags=tuple(row["tags"]), people=tuple(row["people"]))
+    return Item(**fields, segments=segments, chapters=chapters)
+
+
+def item_ids(db: Database, status: str | None = None) -> set[str]:
+    sql, params = "select id from items", []
+    if status:
+        sql, params = sql + " where status = ?", [status]
+    return {row[0] for row in db.execute(sql, params)}
+
+
+def counts(db: Database) -> dict:
+    """Item counts by kind and status, for reports, /healthz and the status page."""
+    result = {"items": 0, "live": 0, "unavailable": 0, "segments": 0, "by_kind": {}}
+    if not db.table("items").exists():
+        return result
+    for kind, status, n in db.execute(
+        "select kind, status, count(*) from items group by kind, status"
+    ):
+        result["items"] += n
+        result[status] = result.get(status, 0) + n
+        if status == "live":
+            result["by_kind"][kind] = n
+    result["segments"] = db.execute("select count(*) from segments").fetchone()[0]
+    return result

@@ -1,0 +1,45 @@
+"""Jinja filters for the pages: clock times and durations."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def clock(seconds: float | int | None) -> str:
+    """12:34 or 1:02:03."""
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+def duration(seconds: int | None) -> str:
+    """"42 min" or "1 h 05 min"."""
+    if not seconds:
+        return ""
+    minutes = round(seconds / 60)
+    return f"{minutes // 60} h {minutes % 60:02} min" if minutes >= 60 else f"{minutes} min"
+
+
+def search_args(search, **changes) -> dict:
+    """Query-string arguments that reproduce a search, with some changed (None removes one)."""
+    args = {"q": search.q, "sort": search.sort if search.sort != "relevance" else None, **search.filters}
+    args.update(changes)
+    return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+def facet_args(search, name: str, value: str | None) -> dict:
+    """The search with facet `name` set to `value` (or cleared), back on page 1."""
+    return search_args(search, **{name: value})
+
+
+def page_args(search, page: int) -> dict:
+    return search_args(search, page=page if page > 1 else None)
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(clock)
+    app.add_template_filter(duration)
+    app.add_template_global(facet_args)
+    app.add_template_global(page_args)

@@ -1,0 +1,66 @@
+"""Server-rendered pages: home, results (no JavaScript needed) and the item page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from catalog import store
+from catalog.generations import NoGeneration
+from catalog.links import source_moment_url
+from catalog.search import SearchRequest, run_search
+from catalog.web import get_db, live_index
+
+bp = Blueprint("pages", __name__)
+
+
+def _search(args) -> tuple[SearchRequest, dict | None]:
+    search_request = SearchRequest.from_args(args)
+    try:
+        _, ix = live_index().current()
+    except NoGeneration:
+        return search_request, None
+    with ix.searcher() as searcher:
+        return search_request, run_search(searcher, get_db(), search_request)
+
+
+@bp.get("/")
+def home():
+    search_request, latest = _search({"per_page": "6", "sort": "newest"})
+    return render_template("home.html", latest=latest)
+
+
+@bp.get("/search")
+def results():
+    search_request, doc = _search(request.args)
+    return render_template("results.html", search=search_request, doc=doc)
+
+
+@bp.get("/items/<item_id>")
+def item(item_id: str):
+    db = get_db()
+    found = store.get_item(db, item_id)
+    if found is None:
+        abort(404)
+    start = request.args.get("t", type=int)
+    start = max(0, start) if start is not None else None
+    segments = store.item_segments(db, item_id)
+    return render_template(
+        "item.html",
+        item=found,
+        start=start,
+        segments=segments,
+        current_seq=_segment_at(segments, start),
+        chapters=store.item_chapters(db, item_id),
+        source_link=source_moment_url(found, start),
+    )
+
+
+def _segment_at(segments: list[dict], second: int | None) -> int | None:
+    """The segment playing at `second`, to highlight it and scroll it into view."""
+    if second is None:
+        return None
+    current = None
+    for segment in segments:
+        if segment["start"] is not None and segment["start"] <= second:
+            current = segment["seq"]
+    return current

@@ -1,0 +1,1 @@
+"""Everything that pulls from sources and writes the catalog and its index."""

@@ -1,0 +1,144 @@
+"""The `catalog` command: reindex, rebuild-index, search, serve.
+
+Exit status: 0 all good, 1 some sources or checks failed (what could be indexed is live),
+2 bad config or usage.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from catalog import store
+from catalog.generations import LiveIndex, NoGeneration
+from catalog.search import SearchRequest, run_search
+from indexer.config import ConfigError, load_config
+from indexer.lock import LockBusy
+from indexer.run import rebuild_index, reindex
+
+DEFAULT_DATA = "data"
+
+
+@click.group()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CATALOG_DATA",
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="Data folder: catalog.db and the index generations (env CATALOG_DATA).",
+)
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path) -> None:
+    """Search catalog of a running coach's media."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.obj = data_dir
+
+
+@cli.command("reindex")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default="sources.toml", show_default=True)
+@click.option("--source", "only", multiple=True, help="Only this source (repeatable).")
+@click.option("--full", is_flag=True, help="Rebuild the index even if nothing changed.")
+@click.option("--dry-run", is_flag=True, help="Read the sources and report; write nothing.")
+@click.pass_obj
+def reindex_command(data_dir: Path, config_path: Path, only: tuple[str, ...], full: bool, dry_run: bool) -> None:
+    """Pull what is new or changed from every source and publish a checked index."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    unknown = set(only) - {s.name for s in config.sources}
+    if unknown:
+        raise click.UsageError(f"no source named {', '.join(sorted(unknown))} in {config_path}")
+    try:
+        report = reindex(config, data_dir, only=only, full=full, dry_run=dry_run)
+    except LockBusy as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for source in report.sources:
+        click.echo(source.line())
+    for error in report.errors:
+        click.echo(f"error: {error['source']}: {error['item'] or '(whole source)'}: {error['reason']}")
+    click.echo(_outcome(report, dry_run))
+    sys.exit(report.exit_code)
+
+
+def _outcome(report, dry_run: bool) -> str:
+    if dry_run:
+        return "dry run: nothing was written"
+    if report.problems:
+        return "index NOT updated, the live generation stays: " + "; ".join(report.problems)
+    if report.published:
+        return f"published index generation {report.generation}"
+    return "nothing changed: the live index stays as it is"
+
+
+@cli.command("rebuild-index")
+@click.pass_obj
+def rebuild_index_command(data_dir: Path) -> None:
+    """Rebuild the index from SQLite alone (no network) and publish it."""
+    if not store.db_path(data_dir).exists():
+        raise click.UsageError(f"no catalog at {store.db_path(data_dir)}; run `catalog reindex` first")
+    try:
+        name = rebuild_index(data_dir)
+    except LockBusy as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"published index generation {name}")
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON document.")
+@click.option("--page", default=1, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True)
+@click.option("--kind", default=None)
+@click.option("--tag", default=None)
+@click.pass_obj
+def search_command(data_dir: Path, query: str, as_json: bool, page: int, sort: str, kind: str | None, tag: str | None) -> None:
+    """Search the live index, as the web site does."""
+    args = {"q": query, "page": page, "sort": sort, "kind": kind, "tag": tag}
+    try:
+        _, ix = LiveIndex(data_dir).current()
+    except NoGeneration as exc:
+        raise click.UsageError(f"{exc}; run `catalog reindex` first") from None
+    with ix.searcher() as searcher:
+        doc = run_search(searcher, store.open_readonly(data_dir), SearchRequest.from_args(args))
+    if as_json:
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{doc['total']} items for {doc['query']!r}")
+    for result in doc["results"]:
+        click.echo(f"- [{result['kind']}] {result['title']}  {result['url']}")
+        for moment in result["moments"]:
+            click.echo(f"    {_clock(moment['start'])}  {moment['url']}")
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "  text"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:>2}:{secs:02}"
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=2, show_default=True, help="One per core: search is CPU-bound.")
+@click.pass_obj
+def serve_command(data_dir: Path, host: str, port: int, workers: int) -> None:
+    """Serve the site with gunicorn."""
+    os.environ["CATALOG_DATA"] = str(data_dir.resolve())
+    argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-", "app:create_app()"]
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+
+
+def main() -> None:
+    cli(prog_name="catalog")

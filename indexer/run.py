@@ -1,0 +1,163 @@
+"""`catalog reindex`: read every source, record what changed, and publish a checked generation.
+
+A source that fails keeps its items as they were; an item that fails keeps its old
+version. The index is rebuilt only when something changed, and the new generation goes
+live only after `build.check_generation` passes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from catalog import store
+from catalog.generations import live_name
+from indexer import build
+from indexer.config import Config, SourceConfig
+from indexer.lock import run_lock
+from indexer.progress import progress
+from indexer.sources import KINDS
+from indexer.sources.base import ItemFailure, SourceError
+
+log = logging.getLogger("catalog.reindex")
+
+
+@dataclass
+class SourceReport:
+    name: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unavailable: int = 0
+    failed: int = 0
+    error: str | None = None  # the whole source failed
+
+    @property
+    def changed(self) -> int:
+        return self.new + self.updated + self.unavailable
+
+    def line(self) -> str:
+        status = f"FAILED: {self.error}" if self.error else "ok"
+        return (
+            f"{self.name}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.unavailable} unavailable, {self.failed} failed — {status}"
+        )
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    sources: list[SourceReport] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # {source, item, reason}
+    generation: str | None = None
+    published: bool = False
+    problems: list[str] = field(default_factory=list)  # why a generation was not published
+
+    @property
+    def changed(self) -> bool:
+        return any(s.changed for s in self.sources)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors or self.problems else 0
+
+    @property
+    def status(self) -> str:
+        if self.problems:
+            return "failed"
+        return "partial" if self.errors else "ok"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def reindex(
+    config: Config,
+    data_dir: Path,
+    only: tuple[str, ...] = (),
+    full: bool = False,
+    dry_run: bool = False,
+) -> RunReport:
+    """The nightly job. Raises LockBusy if another run holds the data folder."""
+    with run_lock(data_dir):
+        db = store.open_for_writing(data_dir)
+        run_id = db.table("runs").insert({"started": now_iso(), "status": "running"}).last_pk
+        report = RunReport(run_id=run_id)
+        for source in config.sources:
+            if not only or source.name in only:
+                report.sources.append(_ingest(db, source, report.errors, dry_run))
+        if not dry_run and (report.changed or full or live_name(data_dir) is None):
+            _rebuild(db, data_dir, config, report)
+        _record(db, report, dry_run)
+        return report
+
+
+def _ingest(db: Database, source: SourceConfig, errors: list[dict], dry_run: bool) -> SourceReport:
+    report = SourceReport(source.name)
+    seen: set[str] = set()
+    now = now_iso()
+    try:
+        for result in progress(KINDS[source.kind].read(source), desc=source.name):
+            if isinstance(result, ItemFailure):
+                report.failed += 1
+                errors.append({"source": source.name, "item": result.item, "reason": result.reason})
+                log.warning("%s: %s: %s", source.name, result.item, result.reason)
+                continue
+            seen.add(result.id)
+            change = store.change_kind(db, result) if dry_run else store.save_item(db, result, now)
+            setattr(report, change, getattr(report, change) + 1)
+    except SourceError as exc:
+        report.error = str(exc)
+        errors.append({"source": source.name, "item": None, "reason": str(exc)})
+        log.error("%s: %s; its items stay as they were", source.name, exc)
+        return report
+    if not report.failed and not dry_run:
+        gone_after = int(source.options.get("gone_after", 3))
+        report.unavailable = store.mark_missing(db, source.name, seen, gone_after)
+    return report
+
+
+def _rebuild(db: Database, data_dir: Path, config: Config, report: RunReport) -> None:
+    name = build.build_generation(db, data_dir)
+    report.generation = name
+    report.problems = build.check_generation(
+        data_dir,
+        name,
+        min_share=config.min_doc_share,
+        golden=config.golden,
+    )
+    if report.problems:
+        build.discard(data_dir, name)
+        for problem in report.problems:
+            log.error("generation %s not published: %s", name, problem)
+        return
+    build.publish(data_dir, name)
+    report.published = True
+
+
+def _record(db: Database, report: RunReport, dry_run: bool) -> None:
+    db.table("runs").update(
+        report.run_id,
+        {
+            "finished": now_iso(),
+            "status": "dry-run" if dry_run else report.status,
+            "generation": report.generation if report.published else None,
+            "summary": json.dumps([asdict(s) for s in report.sources]),
+            "errors": json.dumps(report.errors + [{"source": None, "item": None, "reason": p} for p in report.problems]),
+        },
+    )
+
+
+def rebuild_index(data_dir: Path) -> str:
+    """Rebuild and publish the index from SQLite alone, with no source and no network."""
+    with run_lock(data_dir):
+        db = store.open_for_writing(data_dir)
+        name = build.build_generation(db, data_dir)
+        build.publish(data_dir, name)
+        return name

@@ -1,0 +1,131 @@
+"""Podcasting 2.0 transcripts (podcast:transcript) in any of the spec's formats, read into cues.
+
+See https://github.com/Podcastindex-org/podcast-namespace (transcripts). VTT and
+SRT go through `captions`; JSON and HTML are read here. Word-level JSON is kept
+as is: joining words into phrases is the segmenter's job.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from html.parser import HTMLParser
+
+from indexer.captions import CaptionError, Cue, checked, parse_captions
+
+# best first: timed voices, then timed speakers, then timings only, then paragraph times
+TRANSCRIPT_PREFERENCE = ("vtt", "json", "srt", "html")
+
+_FORMATS = {
+    "text/vtt": "vtt",
+    "vtt": "vtt",
+    "application/x-subrip": "srt",
+    "application/srt": "srt",
+    "srt": "srt",
+    "application/json": "json",
+    "json": "json",
+    "text/html": "html",
+    "html": "html",
+}
+_CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)")
+
+
+def transcript_format(mime_or_ext: str) -> str | None:
+    """"vtt", "srt", "json" or "html" for a MIME type or file extension, None if unsupported."""
+    return _FORMATS.get(mime_or_ext.split(";")[0].strip().lower().lstrip("."))
+
+
+def pick_best(candidates: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (url, type) transcript of an episode worth fetching, by TRANSCRIPT_PREFERENCE."""
+    known = [c for c in candidates if transcript_format(c[1])]
+    return min(known, key=lambda c: TRANSCRIPT_PREFERENCE.index(transcript_format(c[1])), default=None)
+
+
+def parse_transcript(text: str, mime_or_ext: str) -> list[Cue]:
+    """Cues of a transcript given its MIME type or extension; CaptionError if it is broken."""
+    fmt = transcript_format(mime_or_ext)
+    if fmt in ("vtt", "srt"):
+        return parse_captions(text, fmt)
+    if fmt == "json":
+        return _parse_json(text)
+    if fmt == "html":
+        return _parse_html(text)
+    raise CaptionError(f"unsupported transcript type {mime_or_ext!r}")
+
+
+def _parse_json(text: str) -> list[Cue]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CaptionError(f"not JSON: {error.msg} at line {error.lineno}") from None
+    segments = data.get("segments") if isinstance(data, dict) else None
+    if not isinstance(segments, list):
+        raise CaptionError('not a JSON transcript: no "segments" list')
+    cues = []
+    for number, segment in enumerate(segments, 1):
+        if not isinstance(segment, dict) or not {"startTime", "endTime", "body"} <= segment.keys():
+            raise CaptionError(f"segment {number}: needs startTime, endTime and body")
+        try:
+            start, end = float(segment["startTime"]), float(segment["endTime"])
+        except (TypeError, ValueError):
+            start = end = math.nan
+        if not (math.isfinite(start) and math.isfinite(end)):
+            raise CaptionError(f"segment {number}: startTime and endTime must be numbers of seconds")
+        body = " ".join(str(segment["body"]).split())
+        speaker = str(segment.get("speaker") or "").strip() or None
+        if body:
+            cues.append(Cue(start, end, body, speaker))
+    return checked(cues)
+
+
+class _HtmlTranscript(HTMLParser):
+    """Collects (speaker, start, text) from the spec's `<cite>`, `<time>` and `<p>` elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[tuple[str | None, float, str]] = []
+        self._open: str | None = None
+        self._data: list[str] = []
+        self._speaker: str | None = None
+        self._start: float | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("cite", "time", "p"):
+            self._open, self._data = tag, []
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._data.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != self._open:
+            return
+        self._open = None
+        text = " ".join("".join(self._data).split())
+        if tag == "cite":
+            self._speaker = text.rstrip(":").strip() or None
+        elif tag == "time":
+            self._start = _clock(text)
+        elif text:
+            if self._start is None:
+                raise CaptionError(f"paragraph {len(self.paragraphs) + 1}: no <time> before it")
+            self.paragraphs.append((self._speaker, self._start, text))
+
+
+def _clock(value: str) -> float:
+    match = _CLOCK.fullmatch(value)
+    if not match:
+        raise CaptionError(f"bad <time> {value!r}: expected m:ss or h:mm:ss")
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _parse_html(text: str) -> list[Cue]:
+    """Each paragraph lasts until the next one starts; the last one's end is unknown, so it is its start."""
+    parser = _HtmlTranscript()
+    parser.feed(text)
+    parser.close()
+    paragraphs = parser.paragraphs
+    ends = [start for _, start, _ in paragraphs[1:]] + [paragraphs[-1][1]] if paragraphs else []
+    return checked([Cue(start, end, body, speaker) for (speaker, start, body), end in zip(paragraphs, ends)])
