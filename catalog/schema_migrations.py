@@ -68,8 +68,9 @@ def m001_initial(db: Database) -> None:
             "id": int,
             "started": str,
             "finished": str,
-            "status": str,  # running, ok, partial, failed
-            "generation": str,
+            "status": str,  # running, ok, partial, failed, dry-run
+            "changed": int,  # 1 if the run changed the catalog
+            "generation": str,  # the generation it published, if any
             "summary": str,  # JSON: per-source counts
             "errors": str,  # JSON list of {source, item, reason}
         },

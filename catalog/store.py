@@ -207,6 +207,16 @@ def item_ids(db: Database, status: str | None = None) -> set[str]:
     return {row[0] for row in db.execute(sql, params)}
 
 
+def index_behind(db: Database) -> bool:
+    """True when a run changed the catalog after the last generation was published
+    (say its checks failed), so the next run must build even if nothing new arrives."""
+    row = db.execute(
+        "select exists(select 1 from runs where changed = 1 and id > "
+        "(select coalesce(max(id), 0) from runs where generation is not null))"
+    ).fetchone()
+    return bool(row[0])
+
+
 def counts(db: Database) -> dict:
     """Item counts by kind and status, for reports, /healthz and the status page."""
     result = {"items": 0, "live": 0, "unavailable": 0, "segments": 0, "by_kind": {}}

@@ -92,7 +92,8 @@ def reindex(
         for source in config.sources:
             if not only or source.name in only:
                 report.sources.append(_ingest(db, source, report.errors, dry_run))
-        if not dry_run and (report.changed or full or live_name(data_dir) is None):
+        behind = store.index_behind(db) or live_name(data_dir) is None
+        if not dry_run and (report.changed or full or behind):
             _rebuild(db, data_dir, config, report)
         _record(db, report, dry_run)
         return report
@@ -147,6 +148,7 @@ def _record(db: Database, report: RunReport, dry_run: bool) -> None:
         {
             "finished": now_iso(),
             "status": "dry-run" if dry_run else report.status,
+            "changed": int(report.changed and not dry_run),
             "generation": report.generation if report.published else None,
             "summary": json.dumps([asdict(s) for s in report.sources]),
             "errors": json.dumps(report.errors + [{"source": None, "item": None, "reason": p} for p in report.problems]),

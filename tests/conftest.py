@@ -45,3 +45,43 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         raise AssertionError(f"the shared corpus is missing at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def sample_data(tmp_path_factory) -> Path:
+    """A data folder holding the bundled sample, indexed once for the whole session.
+
+    Tests must not write to it; tests that re-index use `fresh_data`.
+    """
+    from indexer.config import load_config
+    from indexer.run import reindex
+
+    data_dir = tmp_path_factory.mktemp("sample-data")
+    report = reindex(load_config(SAMPLE / "sources.toml"), data_dir)
+    assert report.exit_code == 0, report.errors
+    return data_dir
+
+
+@pytest.fixture
+def fresh_data(tmp_path) -> Path:
+    """An empty data folder of this test's own."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def app(sample_data):
+    from app import create_app
+
+    return create_app({"DATA_DIR": str(sample_data), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    from click.testing import CliRunner
+
+    return CliRunner()

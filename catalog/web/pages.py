@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 
 from catalog import store
 from catalog.generations import NoGeneration
-from catalog.links import source_moment_url
+from catalog.links import source_moment_url, youtube_id_from_url
 from catalog.search import SearchRequest, run_search
 from catalog.web import get_db, live_index
 
@@ -52,7 +52,19 @@ def item(item_id: str):
         current_seq=_segment_at(segments, start),
         chapters=store.item_chapters(db, item_id),
         source_link=source_moment_url(found, start),
+        video=_linked_video(db, found["extra"].get("video")),
     )
+
+
+def _linked_video(db, url: str | None) -> dict | None:
+    """A workout's video: our own page for it when the catalog has it, else its URL."""
+    if not url:
+        return None
+    video_id = youtube_id_from_url(url)
+    ours = store.get_item(db, f"youtube:{video_id}") if video_id else None
+    if ours:
+        return {"url": ours["url"], "title": ours["title"]}
+    return {"url": url, "title": url}
 
 
 def _segment_at(segments: list[dict], second: int | None) -> int | None:

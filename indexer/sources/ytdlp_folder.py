@@ -59,7 +59,10 @@ def item_from_info(info: dict, path: Path, source_name: str, languages: list[str
     caption = _pick_caption(info, path, languages)
     segments: list[Segment] = []
     if caption:
-        segments = segments_from(caption["text"], caption["format"], auto=caption["kind"] == "auto")
+        try:
+            segments = segments_from(caption["text"], caption["format"], auto=caption["kind"] == "auto")
+        except CaptionError as exc:
+            raise CaptionError(f"captions {caption['name']}: {exc}") from None
     return Item(
         id=f"youtube:{info['id']}" if is_youtube else f"{info.get('extractor_key', 'video').lower()}:{info['id']}",
         kind="podcast" if _is_audio(info) else "video",
@@ -125,8 +128,10 @@ def _tracks(info: dict, folder: Path, stem: str, lang: str) -> Iterator[dict]:
         for file in sorted(folder.glob(f"{stem}.{lang}*.{ext}")):
             track_lang = file.name[len(stem) + 1 : -len(ext) - 1]
             if track_lang == lang or track_lang.startswith(f"{lang}-"):
-                yield {"lang": track_lang, "format": ext, "text": file.read_text(encoding="utf-8", errors="replace")}
+                text = file.read_text(encoding="utf-8", errors="replace")
+                yield {"lang": track_lang, "format": ext, "name": file.name, "text": text}
     for track_lang, track in (info.get("requested_subtitles") or {}).items():
         if (track_lang == lang or track_lang.startswith(f"{lang}-")) and isinstance(track, dict):
             if track.get("data") and track.get("ext") in CAPTION_EXTS:
-                yield {"lang": track_lang, "format": track["ext"], "text": track["data"]}
+                name = f"requested_subtitles.{track_lang}"
+                yield {"lang": track_lang, "format": track["ext"], "name": name, "text": track["data"]}

@@ -1,0 +1,66 @@
+"""Server-rendered pages: they work with no JavaScript at all."""
+
+import re
+
+INTERVIEW = "/items/youtube:smplIntrv01"
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def test_home_has_a_search_box_and_the_latest_items(client):
+    html = page(client, "/")
+    assert re.search(r'<form[^>]*role="search"[^>]*action="/search"', html)
+    assert '<label for="q"' in html
+    assert html.count('class="result"') == 6
+
+
+def test_results_page_without_javascript(client):
+    html = page(client, "/search?q=4x400+relay")
+    assert "<script" not in html
+    assert 'role="status"' in html
+    assert f'href="{INTERVIEW}?t=134"' in html
+    assert "<mark>four by four hundred</mark>" in html
+    assert 'href="/search?q=4x400+relay&amp;kind=video"' in html  # a facet link keeps the query
+
+
+def test_results_page_filters_and_pages(client):
+    html = page(client, "/search?q=&kind=workout")
+    assert html.count('class="result"') == 3
+    assert 'aria-current="true"' in html
+
+
+def test_item_page_player_starts_at_t(client):
+    html = page(client, f"{INTERVIEW}?t=134")
+    assert 'src="https://www.youtube-nocookie.com/embed/smplIntrv01?start=134"' in html
+    assert "Advice for older runners" in html  # chapters
+    assert re.search(r'<p id="s-\d+" data-start="[\d.]+" class="current"', html)
+    anchors = re.findall(r'<p id="s-(\d+)"', html)
+    assert anchors == [str(n) for n in range(len(anchors))] and len(anchors) > 10
+    assert "https://www.youtube.com/watch?v=smplIntrv01&amp;t=134s" in html
+
+
+def test_podcast_page_has_an_audio_player_at_t(client):
+    html = page(client, "/items/generic:riverbend-ep-042?t=61")
+    assert re.search(r'<audio id="player" controls[^>]*src="https://[^"]+\.mp3#t=61"', html)
+    assert 'class="speaker"' in html
+
+
+def test_article_page_has_paragraph_anchors(client):
+    html = page(client, "/items/article:masters-running-800m-after-50")
+    assert 'id="p-0"' in html and "<script" not in html
+
+
+def test_workout_page_shows_its_fields(client):
+    html = page(client, "/items/workout:race-week-strides-session")
+    assert "<dt>Level</dt>" in html and "<dt>Focus</dt>" in html
+    assert 'Video: <a href="/items/youtube:smplDrill02">' in html  # our page, not YouTube
+
+
+def test_unknown_item_is_404(client):
+    response = client.get("/items/youtube:nope")
+    assert response.status_code == 404 and "Nothing here" in response.get_data(as_text=True)
+

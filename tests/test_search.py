@@ -1,0 +1,90 @@
+"""Search over the indexed sample: the interview's relay moment, filters, sorting, paging."""
+
+import pytest
+
+from catalog import store
+from catalog.generations import LiveIndex
+from catalog.search import SearchRequest, run_search
+
+INTERVIEW = "youtube:smplIntrv01"
+FIRST_RELAY_MENTION = 134  # seconds: "…the four by four hundred relay" in the auto-captions
+
+
+@pytest.fixture(scope="module")
+def search(sample_data):
+    _, ix = LiveIndex(sample_data).current()
+    db = store.open_readonly(sample_data)
+
+    def run(q: str = "", **args) -> dict:
+        with ix.searcher() as searcher:
+            return run_search(searcher, db, SearchRequest.from_args({"q": q, **args}))
+
+    return run
+
+
+@pytest.mark.parametrize("query", ["4x400 relay", "4 x 400", "four by four hundred", "4×400m relay", '"4x400 relay"'])
+def test_relay_forms_find_the_interview_moment_first(search, query):
+    doc = search(query)
+    top = doc["results"][0]
+    assert top["id"] == INTERVIEW
+    first = top["moments"][0]
+    assert abs(first["start"] - FIRST_RELAY_MENTION) <= 5
+    assert first["url"] == f"/items/{INTERVIEW}?t={int(first['start'])}"
+    assert first["source_url"] == f"https://www.youtube.com/watch?v=smplIntrv01&t={int(first['start'])}s"
+    assert "<mark>four by four hundred</mark>" in first["text_html"]
+
+
+def test_result_document_has_the_documented_keys(search):
+    doc = search("strides")
+    assert {"query", "total", "page", "facets", "suggestion", "results"} <= set(doc)
+    result = doc["results"][0]
+    assert {"id", "kind", "title", "url", "source_url", "published", "duration", "thumbnail", "snippet_html", "moments"} <= set(result)
+    for moment in (m for r in doc["results"] for m in r["moments"]):
+        assert {"start", "end", "text_html", "url", "source_url"} <= set(moment)
+        assert len(doc["results"][0]["moments"]) <= 3
+
+
+def test_results_cover_every_kind(search):
+    assert search()["facets"]["kind"] == {"article": 3, "podcast": 2, "video": 3, "workout": 3}
+
+
+def test_kind_filter_and_facet_counts(search):
+    doc = search("strides", kind="workout")
+    assert doc["results"] and {r["kind"] for r in doc["results"]} == {"workout"}
+    assert doc["facets"]["kind"] == {"workout": doc["total"]}
+
+
+def test_tag_filter(search):
+    doc = search("", tag="strides")
+    assert doc["total"] >= 1
+    assert all("strides" in [t.lower() for t in r["tags"]] for r in doc["results"])
+
+
+def test_newest_first(search):
+    dates = [r["published"] for r in search("running", sort="newest", per_page=50)["results"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_paging(search):
+    everything = [r["id"] for r in search(per_page=50)["results"]]
+    first, second = search(per_page=5), search(per_page=5, page=2)
+    assert [r["id"] for r in first["results"] + second["results"]] == everything[:10]
+    assert first["pages"] == 3
+
+
+def test_chapter_hits_link_to_the_chapter_start(search):
+    moments = search("advice for older runners")["results"][0]["moments"]
+    chapter = next(m for m in moments if m["chapter"])
+    assert chapter["chapter"] == "Advice for older runners" and chapter["start"] == 460
+
+
+def test_article_moments_link_to_their_paragraph(search):
+    doc = search("4 x 400m relay", kind="article")
+    moment = doc["results"][0]["moments"][0]
+    assert moment["start"] is None and "#p-" in moment["url"]
+
+
+def test_excluded_words(search):
+    with_relay = {r["id"] for r in search("masters")["results"]}
+    without = {r["id"] for r in search("masters -relay")["results"]}
+    assert INTERVIEW in with_relay and INTERVIEW not in without

@@ -1,0 +1,144 @@
+"""The offline source kinds: ytdlp-folder, articles and workouts, on the sample and the real corpus."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.config import SourceConfig
+from indexer.sources import markdown_folder, ytdlp_folder
+from indexer.sources.base import ItemFailure, SourceError
+
+from .conftest import SAMPLE
+
+
+def source(kind: str, path: Path, **options) -> SourceConfig:
+    return SourceConfig(name="test", kind=kind, options={"path": str(path), **options}, base_dir=Path("/"))
+
+
+def read_all(reader, config) -> tuple[list, list]:
+    results = list(reader(config))
+    return [r for r in results if not isinstance(r, ItemFailure)], [r for r in results if isinstance(r, ItemFailure)]
+
+
+@pytest.fixture
+def corpus_folder(corpus, tmp_path) -> Path:
+    """The corpus info.json files, linked (not copied) under the names yt-dlp gives them."""
+    for file in (corpus / "infojson").glob("*.json"):
+        stem = file.name.removesuffix(".json").removesuffix(".info")
+        (tmp_path / f"{stem}.info.json").symlink_to(file)
+    return tmp_path
+
+
+def test_every_real_info_json_is_read(corpus_folder):
+    items, failures = read_all(ytdlp_folder.read, source("ytdlp-folder", corpus_folder))
+    assert failures == []
+    by_id = {item.id: item for item in items}
+    # the channel (playlist) info.json is skipped: its videos come in their own files
+    assert set(by_id) == {"youtube:ABC123", "youtube:JjQDik3yNhA", "youtube:gogEJyoSB9s"}
+    group_therapy = by_id["youtube:gogEJyoSB9s"]
+    assert (group_therapy.kind, group_therapy.duration, group_therapy.published) == ("video", 7205, "2022-06-17")
+    assert len(group_therapy.chapters) == 27 and group_therapy.chapters[1].start == 31.0
+    assert group_therapy.captions == "none" and group_therapy.segments == ()
+    assert "formats" not in group_therapy.raw["info"]
+
+
+def test_inline_auto_captions_are_deduplicated(corpus_folder):
+    items, _ = read_all(ytdlp_folder.read, source("ytdlp-folder", corpus_folder))
+    example = next(i for i in items if i.id == "youtube:ABC123")
+    assert example.captions == "auto"
+    text = " ".join(s.text for s in example.segments)
+    assert text.count("I wheelie I rely on my rear brake a lot") == 1
+    raw_words = len(example.raw["caption"]["text"].split())
+    assert len(text.split()) < raw_words / 2, "rolling duplicates were stored"
+    assert all(0 < s.end - s.start <= 40 for s in example.segments)
+
+
+def test_manual_subtitles_win_over_auto_captions(corpus_folder):
+    items, _ = read_all(ytdlp_folder.read, source("ytdlp-folder", corpus_folder, languages=["fr", "de"]))
+    example = next(i for i in items if i.id == "youtube:ABC123")
+    assert example.captions == "manual"
+    assert example.raw["caption"]["lang"] == "de"
+
+
+def test_sample_videos_and_podcasts():
+    videos, failures = read_all(ytdlp_folder.read, source("ytdlp-folder", SAMPLE / "videos"))
+    assert failures == []
+    by_id = {v.id: v for v in videos}
+    interview = by_id["youtube:smplIntrv01"]
+    assert (interview.kind, interview.captions, interview.youtube_id) == ("video", "auto", "smplIntrv01")
+    assert by_id["youtube:smplDrill02"].captions == "manual"
+    assert by_id["youtube:smplPlyo003"].captions == "manual"  # an .srt beside the info.json
+    episodes, _ = read_all(ytdlp_folder.read, source("ytdlp-folder", SAMPLE / "podcast"))
+    assert {e.kind for e in episodes} == {"podcast"}
+    assert all(e.media_url and e.media_url.endswith(".mp3") for e in episodes)
+    assert all(any(s.speaker for s in e.segments) for e in episodes)
+
+
+def test_interview_auto_captions_are_stored_once():
+    (interview,) = [
+        i for i in read_all(ytdlp_folder.read, source("ytdlp-folder", SAMPLE / "videos"))[0] if i.id.endswith("Intrv01")
+    ]
+    text = " ".join(s.text for s in interview.segments)
+    assert text.count("four by four hundred relay") == 1
+    vtt = (SAMPLE / "videos" / "smplIntrv01.en.vtt").read_text()
+    assert vtt.count("four by four hundred relay") >= 2, "the raw file repeats its lines"
+
+
+def test_broken_files_fail_one_item_not_the_source(tmp_path):
+    good = json.loads((SAMPLE / "videos" / "smplDrill02.info.json").read_text())
+    (tmp_path / "good.info.json").write_text(json.dumps(good))
+    (tmp_path / "garbage.info.json").write_text("{not json")
+    (tmp_path / "untitled.info.json").write_text(json.dumps({"id": "x", "extractor_key": "Youtube"}))
+    truncated = {**good, "id": "trunc"}
+    (tmp_path / "trunc.info.json").write_text(json.dumps(truncated))
+    (tmp_path / "trunc.en.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:0")
+    items, failures = read_all(ytdlp_folder.read, source("ytdlp-folder", tmp_path))
+    assert [i.id for i in items] == ["youtube:smplDrill02"]
+    reasons = {f.item: f.reason for f in failures}
+    assert set(reasons) == {"garbage.info.json", "untitled.info.json", "trunc.info.json"}
+    assert "unreadable info.json" in reasons["garbage.info.json"]
+    assert "no id or title" in reasons["untitled.info.json"]
+    assert reasons["trunc.info.json"].startswith("captions trunc.en.vtt: cue 1: malformed timing line")
+
+
+def test_a_missing_folder_fails_the_whole_source(tmp_path):
+    with pytest.raises(SourceError, match="no such folder"):
+        list(ytdlp_folder.read(source("ytdlp-folder", tmp_path / "gone")))
+
+
+def test_real_blog_posts_read_as_articles(corpus):
+    items, failures = read_all(markdown_folder.articles.read, source("articles", corpus / "articles" / "skirtrunner"))
+    assert failures == [] and len(items) == 18
+    mile = next(i for i in items if i.title == "Hartshorne Masters Mile")
+    assert (mile.kind, mile.published) == ("article", "2018-01-21")
+    text = " ".join(s.text for s in mile.segments)
+    assert "{%" not in text and "{%" not in mile.body_html
+    assert all(s.start is None for s in mile.segments)
+    assert 'id="p-0"' in mile.body_html
+
+
+def test_sample_articles_and_workouts():
+    articles, failures = read_all(markdown_folder.articles.read, source("articles", SAMPLE / "articles"))
+    assert failures == [] and len(articles) == 3
+    assert all(a.id.startswith("article:") and a.source_url for a in articles)
+    workouts, failures = read_all(markdown_folder.workouts.read, source("workouts", SAMPLE / "workouts"))
+    assert failures == [] and len(workouts) == 3
+    strides = next(w for w in workouts if w.extra.get("video", "").endswith("smplDrill02"))
+    assert strides.kind == "workout" and strides.duration and strides.extra["level"]
+
+
+def test_article_html_is_sanitised(tmp_path):
+    (tmp_path / "evil.md").write_text(
+        '---\ntitle: "<script>alert(1)</script>"\n---\nHello <img src=x onerror=alert(1)> <script>alert(2)</script>\n'
+    )
+    (item,), _ = read_all(markdown_folder.articles.read, source("articles", tmp_path))
+    assert "onerror" not in item.body_html and "<script" not in item.body_html
+
+
+def test_bad_front_matter_is_an_item_failure(tmp_path):
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
+    (tmp_path / "untitled.md").write_text("no front matter at all\n")
+    items, failures = read_all(markdown_folder.articles.read, source("articles", tmp_path))
+    assert items == []
+    assert {f.item for f in failures} == {"bad.md", "untitled.md"}

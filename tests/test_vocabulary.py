@@ -1,0 +1,81 @@
+"""Running vocabulary: every way of writing a relay, a distance or a synonym meets one token."""
+
+import pytest
+
+from catalog.analysis import analyze
+from catalog.vocabulary import load_synonyms, normalize
+
+
+def texts(text: str) -> list[str]:
+    return [t.text for t in normalize(text)]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["4x400", "4 x 400", "4×400m", "4-by-400", "four by four hundred", "4 by 4", "4 X 400 m", "4x400 meters"],
+)
+def test_relay_forms_become_one_token(written):
+    assert texts(written) == ["4x400"]
+
+
+@pytest.mark.parametrize("written", ["4x100", "4 x 100m", "four by one hundred", "4 by 1"])
+def test_short_relay_forms(written):
+    assert texts(written) == ["4x100"]
+
+
+@pytest.mark.parametrize(
+    ("forms", "token"),
+    [
+        (["5K", "5 k", "5km", "five k", "5,000 m", "5000m", "5 kilometres"], "5000"),
+        (["10K", "10 km", "ten k", "10,000m"], "10000"),
+        (["1500 m", "1,500m", "fifteen hundred", "1500"], "1500"),
+        (["800m", "eight hundred", "800 metres"], "800"),
+    ],
+)
+def test_distance_forms_become_one_token(forms, token):
+    for written in forms:
+        assert texts(written) == [token], written
+
+
+def test_spoken_times_and_numbers():
+    assert texts("four fifty nine") == ["4:59"]
+    assert texts("4:59 mile") == ["4:59", "mile"]
+    assert texts("sub-5 mile") == ["sub", "5", "mile"]
+    assert texts("two thousand eighteen") == ["2018"]
+    assert texts("twenty five") == ["25"]
+
+
+def test_numbers_are_not_glued_to_their_neighbours():
+    # Whoosh's stock analyzer turns "1,500m" into `500m` and "sub-4" into `sub`.
+    assert texts("1,500m") == ["1500"]
+    assert texts("sub-4") == ["sub", "4"]
+
+
+def test_spans_cover_the_original_words():
+    text = "they ran the four by four hundred relay"
+    token = normalize(text)[3]
+    assert (token.text, text[token.start : token.end]) == ("4x400", "four by four hundred")
+
+
+@pytest.mark.parametrize(
+    ("variants", "canonical"),
+    [
+        (["PR", "PB", "PBs", "personal best", "personal record", "p r"], "pr"),
+        (["plyo", "plyos", "plyometrics", "Plyometric"], "plyo"),
+        (["XC", "cross country", "cross-country"], "xc"),
+        (["VO2 max", "VO2max", "vo two max"], "vo2max"),
+        (["tempo", "threshold"], "tempo"),
+    ],
+)
+def test_synonyms_meet_after_stemming(variants, canonical):
+    assert {tuple(analyze(v)) for v in variants} == {(canonical,)}
+
+
+def test_accents_and_case_fold():
+    assert analyze("Pérez") == analyze("perez")
+
+
+def test_synonym_file_is_data(tmp_path):
+    path = tmp_path / "synonyms.toml"
+    path.write_text('[synonyms]\nfartlek = ["speed play"]\n')
+    assert load_synonyms(path) == {("fartlek",): "fartlek", ("speed", "play"): "fartlek"}
