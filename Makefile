@@ -32,5 +32,8 @@ browser:
 test: install browser
 	$(PY) -m pytest
 
+bench: install
+	$(PY) -m bench.sample_figures
+
 clean:
 	rm -rf $(VENV) $(DATA)/catalog.db* $(DATA)/index $(DATA)/reindex.lock
