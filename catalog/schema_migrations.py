@@ -30,7 +30,8 @@ def m001_initial(db: Database) -> None:
             "extra": str,  # JSON object
             "content_hash": str,
             "first_seen": str,
-            "last_seen": str,
+            "last_seen": str,  # last run that saw it upstream
+            "checked_at": str,  # last run that fetched it in full
             "status": str,  # live or unavailable
             "gone_count": int,
         },

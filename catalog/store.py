@@ -68,7 +68,8 @@ def save_item(db: Database, item: Item, now: str) -> str:
     with db.atomic():
         if change == "unchanged":
             db.execute(
-                "update items set last_seen = ?, gone_count = 0 where id = ?", [now, item.id]
+                "update items set last_seen = ?, checked_at = ?, gone_count = 0 where id = ?",
+                [now, now, item.id],
             )
             return change
         first_seen = db.execute("select first_seen from items where id = ?", [item.id]).fetchone()
@@ -77,6 +78,7 @@ def save_item(db: Database, item: Item, now: str) -> str:
             content_hash=content_hash(item),
             first_seen=first_seen[0] if first_seen else now,
             last_seen=now,
+            checked_at=now,
             status="live",
             gone_count=0,
         )
@@ -102,6 +104,36 @@ def save_item(db: Database, item: Item, now: str) -> str:
                 pk="item_id",
             )
     return change
+
+
+def touch(db: Database, item_ids: set[str], now: str) -> None:
+    """Record that items were seen upstream without being fetched again."""
+    with db.atomic():
+        for item_id in item_ids:
+            db.execute("update items set last_seen = ?, gone_count = 0 where id = ?", [now, item_id])
+
+
+def source_items(db: Database, source: str) -> list[dict]:
+    """id, published, captions and checked_at of a source's live items: what a run plans with."""
+    return list(
+        db.query(
+            "select id, published, captions, checked_at from items where source = ? and status = 'live'",
+            [source],
+        )
+    )
+
+
+def source_state(db: Database, name: str) -> dict:
+    row = db.execute("select state from sources where name = ?", [name]).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def save_source(db: Database, name: str, kind: str, run_id: int, error: str | None, state: dict | None) -> None:
+    """Record how a source fared in a run; its state is only replaced after a good run."""
+    row = {"name": name, "kind": kind, "last_run": run_id, "last_status": "failed" if error else "ok", "last_error": error}
+    if state is not None:
+        row["state"] = json.dumps(state)
+    db.table("sources").upsert(row, pk="name")
 
 
 def mark_missing(db: Database, source: str, seen: set[str], gone_after: int) -> int:

@@ -9,7 +9,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.sources import KINDS
+from indexer.sources import KINDS, reader
+from indexer.sources.base import COMMON_KEYS
 
 
 class ConfigError(ValueError):
@@ -91,13 +92,13 @@ def _source(name: str, table: object, base_dir: Path) -> SourceConfig:
     if kind not in KINDS:
         known = ", ".join(sorted(KINDS))
         raise ConfigError(f"source {name!r}: kind {kind!r} is not one of {known}")
-    reader = KINDS[kind]
+    kind_reader = reader(kind)
     options = {k: v for k, v in table.items() if k != "kind"}
     for key in options:
-        if key not in reader.KEYS:
-            allowed = ", ".join(sorted(reader.KEYS))
+        if key not in kind_reader.KEYS | COMMON_KEYS:
+            allowed = ", ".join(sorted(kind_reader.KEYS | COMMON_KEYS))
             raise ConfigError(f"source {name!r}: unknown key {key!r} (a {kind} source takes {allowed})")
-    for key in reader.REQUIRED:
+    for key in kind_reader.REQUIRED:
         if key not in options:
             raise ConfigError(f"source {name!r}: missing key {key!r}")
     return SourceConfig(name=name, kind=kind, options=options, base_dir=base_dir)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -20,11 +21,15 @@ from catalog.generations import live_name
 from indexer import build
 from indexer.config import Config, SourceConfig
 from indexer.lock import run_lock
+from indexer.fetch import FetchPolicy
 from indexer.progress import progress
-from indexer.sources import KINDS
-from indexer.sources.base import ItemFailure, SourceError
+from indexer.sources import reader
+from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
 
 log = logging.getLogger("catalog.reindex")
+RECENT_DAYS = 7
+CAPTION_WAIT_DAYS = 30
+REFRESH_CYCLE_DAYS = 90
 
 
 @dataclass
@@ -91,7 +96,7 @@ def reindex(
         report = RunReport(run_id=run_id)
         for source in config.sources:
             if not only or source.name in only:
-                report.sources.append(_ingest(db, source, report.errors, dry_run))
+                report.sources.append(_ingest(db, source, run_id, report.errors, dry_run))
         behind = store.index_behind(db) or live_name(data_dir) is None
         if not dry_run and (report.changed or full or behind):
             _rebuild(db, data_dir, config, report)
@@ -99,29 +104,67 @@ def reindex(
         return report
 
 
-def _ingest(db: Database, source: SourceConfig, errors: list[dict], dry_run: bool) -> SourceReport:
+def _ingest(db: Database, source: SourceConfig, run_id: int, errors: list[dict], dry_run: bool) -> SourceReport:
     report = SourceReport(source.name)
+    context = _context(db, source)
     seen: set[str] = set()
     now = now_iso()
     try:
-        for result in progress(KINDS[source.kind].read(source), desc=source.name):
+        for result in progress(reader(source.kind).read(source, context), desc=source.name):
             if isinstance(result, ItemFailure):
                 report.failed += 1
                 errors.append({"source": source.name, "item": result.item, "reason": result.reason})
                 log.warning("%s: %s: %s", source.name, result.item, result.reason)
-                continue
-            seen.add(result.id)
-            change = store.change_kind(db, result) if dry_run else store.save_item(db, result, now)
-            setattr(report, change, getattr(report, change) + 1)
+            elif isinstance(result, Unchanged | SourceUnchanged):
+                ids = context.known if isinstance(result, SourceUnchanged) else {result.item_id}
+                report.unchanged += len(ids - seen)
+                seen |= ids
+            else:
+                seen.add(result.id)
+                change = store.change_kind(db, result) if dry_run else store.save_item(db, result, now)
+                setattr(report, change, getattr(report, change) + 1)
     except SourceError as exc:
         report.error = str(exc)
         errors.append({"source": source.name, "item": None, "reason": str(exc)})
         log.error("%s: %s; its items stay as they were", source.name, exc)
+    if dry_run:
         return report
-    if not report.failed and not dry_run:
+    store.touch(db, seen & context.known, now)
+    if not report.failed and not report.error:
         gone_after = int(source.options.get("gone_after", 3))
         report.unavailable = store.mark_missing(db, source.name, seen, gone_after)
+    store.save_source(db, source.name, source.kind, run_id, report.error, None if report.error else context.state)
     return report
+
+
+def _context(db: Database, source: SourceConfig) -> SourceContext:
+    items = store.source_items(db, source.name)
+    return SourceContext(
+        policy=FetchPolicy.from_options(source.options),
+        known={row["id"] for row in items},
+        due=due_for_refresh(items, date.today()),
+        state=store.source_state(db, source.name),
+        max_new=source.options.get("max_new"),
+    )
+
+
+def due_for_refresh(items: list[dict], today: date) -> set[str]:
+    """Known items to fetch again tonight, so late captions and edits arrive.
+
+    Everything published in the last RECENT_DAYS, anything still without captions from
+    the last CAPTION_WAIT_DAYS (live replays get theirs late), and a rolling share of the
+    rest, about 1/REFRESH_CYCLE_DAYS of them, those checked longest ago first.
+    """
+    recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
+    caption_wait = (today - timedelta(days=CAPTION_WAIT_DAYS)).isoformat()
+    due = {
+        row["id"]
+        for row in items
+        if (row["published"] or "") >= recent or (row["captions"] == "none" and (row["published"] or "") >= caption_wait)
+    }
+    older = sorted((row for row in items if row["id"] not in due), key=lambda row: row["checked_at"] or "")
+    share = math.ceil(len(items) / REFRESH_CYCLE_DAYS)
+    return due | {row["id"] for row in older[:share]}
 
 
 def _rebuild(db: Database, data_dir: Path, config: Config, report: RunReport) -> None:

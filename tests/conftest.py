@@ -85,3 +85,21 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+@pytest.fixture
+def fixture_server():
+    """An HTTP server on 127.0.0.1 with canned routes; see tests/fixture_server.py."""
+    from tests.fixture_server import FixtureServer
+
+    with FixtureServer() as server:
+        yield server
+
+
+@pytest.fixture
+def refused_url() -> str:
+    """A 127.0.0.1 URL where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/feed.xml"

@@ -7,7 +7,7 @@ import pytest
 
 from indexer.config import SourceConfig
 from indexer.sources import markdown_folder, ytdlp_folder
-from indexer.sources.base import ItemFailure, SourceError
+from indexer.sources.base import ItemFailure, SourceContext, SourceError
 
 from .conftest import SAMPLE
 
@@ -17,7 +17,7 @@ def source(kind: str, path: Path, **options) -> SourceConfig:
 
 
 def read_all(reader, config) -> tuple[list, list]:
-    results = list(reader(config))
+    results = list(reader(config, SourceContext()))
     return [r for r in results if not isinstance(r, ItemFailure)], [r for r in results if isinstance(r, ItemFailure)]
 
 
@@ -104,7 +104,7 @@ def test_broken_files_fail_one_item_not_the_source(tmp_path):
 
 def test_a_missing_folder_fails_the_whole_source(tmp_path):
     with pytest.raises(SourceError, match="no such folder"):
-        list(ytdlp_folder.read(source("ytdlp-folder", tmp_path / "gone")))
+        list(ytdlp_folder.read(source("ytdlp-folder", tmp_path / "gone"), SourceContext()))
 
 
 def test_real_blog_posts_read_as_articles(corpus):

@@ -1,16 +1,24 @@
-"""Source kinds: each reader turns one kind of source into normalised Items.
+"""Source kinds, each read by one reader: "module" or "module:attribute" under indexer.sources.
 
-A reader has `KEYS` (the config keys it accepts), `REQUIRED`, and
-`read(source) -> Iterator[Item | ItemFailure]`. A failure of the whole source raises
-`SourceError`; a failure of one item is yielded as an `ItemFailure`, so the rest go on.
+A reader has `KEYS` (the config keys it takes besides `kind`), `REQUIRED`, and
+`read(source, context)`; see `indexer.sources.base` for what it yields. Readers are imported
+only when a config uses their kind, so a run without YouTube sources never loads yt-dlp.
 """
 
 from __future__ import annotations
 
-from indexer.sources import markdown_folder, ytdlp_folder
+import importlib
+from types import ModuleType
 
 KINDS = {
-    "ytdlp-folder": ytdlp_folder,
-    "articles": markdown_folder.articles,
-    "workouts": markdown_folder.workouts,
+    "ytdlp-folder": "ytdlp_folder",
+    "articles": "markdown_folder:articles",
+    "workouts": "markdown_folder:workouts",
 }
+
+
+def reader(kind: str) -> ModuleType:
+    """The reader of a source kind (a module or an object with the same three names)."""
+    module_name, _, attribute = KINDS[kind].partition(":")
+    module = importlib.import_module(f"indexer.sources.{module_name}")
+    return getattr(module, attribute) if attribute else module

@@ -19,7 +19,7 @@ import yaml
 from catalog.models import Item, Segment
 from indexer.html_clean import sanitize
 from indexer.markdown_text import render_blocks
-from indexer.sources.base import ItemFailure, SourceError
+from indexer.sources.base import ItemFailure, SourceContext, SourceError
 
 # Eleventy/Jekyll template tags such as {% picture ... %} are not article text.
 _TEMPLATE_TAGS = re.compile(r"{%.*?%}|{{.*?}}", re.DOTALL)
@@ -33,7 +33,8 @@ class MarkdownFolder:
     KEYS = frozenset({"path"})
     REQUIRED = ("path",)
 
-    def read(self, source) -> Iterator[Item | ItemFailure]:
+    def read(self, source, context: SourceContext) -> Iterator[Item | ItemFailure]:
+        """Every file in the folder; the run's content hash tells what changed."""
         folder = source.path()
         if not folder.is_dir():
             raise SourceError(f"{folder}: no such folder")

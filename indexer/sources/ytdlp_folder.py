@@ -14,10 +14,10 @@ from pathlib import Path
 
 from catalog.models import Chapter, Item, Segment
 from indexer.captions import CaptionError
-from indexer.sources.base import ItemFailure, SourceError
+from indexer.sources.base import ItemFailure, SourceContext, SourceError
 from indexer.timed_text import segments_from
 
-KEYS = {"path", "languages"}
+KEYS = frozenset({"path", "languages"})
 REQUIRED = ("path",)
 AUDIO_EXTS = {"mp3", "m4a", "aac", "ogg", "opus", "oga", "wav", "flac"}
 CAPTION_EXTS = ("vtt", "srt")
@@ -25,7 +25,8 @@ CAPTION_EXTS = ("vtt", "srt")
 UNKEPT_KEYS = ("formats", "thumbnails", "automatic_captions", "heatmap", "requested_formats")
 
 
-def read(source) -> Iterator[Item | ItemFailure]:
+def read(source, context: SourceContext) -> Iterator[Item | ItemFailure]:
+    """Every video and episode in the folder; reading local files is cheap, so all are read."""
     folder = source.path()
     if not folder.is_dir():
         raise SourceError(f"{folder}: no such folder")
