@@ -140,21 +140,22 @@ def mark_missing(db: Database, source: str, seen: set[str], gone_after: int) -> 
     """Count another "gone" answer for the source's live items not seen this run.
 
     An item is hidden (status unavailable) after `gone_after` answers in a row and is
-    never deleted. Returns how many items became unavailable now.
+    never deleted. Returns the ids that became unavailable now.
     """
     missing = [
         row[0]
         for row in db.execute("select id from items where source = ? and status = 'live'", [source])
         if row[0] not in seen
     ]
-    hidden = 0
+    hidden = set()
     with db.atomic():
         for item_id in missing:
             db.execute("update items set gone_count = gone_count + 1 where id = ?", [item_id])
-            hidden += db.execute(
+            if db.execute(
                 "update items set status = 'unavailable' where id = ? and gone_count >= ?",
                 [item_id, gone_after],
-            ).rowcount
+            ).rowcount:
+                hidden.add(item_id)
     return hidden
 
 
@@ -209,9 +210,14 @@ def item_chapters(db: Database, item_id: str) -> list[dict]:
     )
 
 
-def live_items(db: Database) -> Iterator[Item]:
-    """Every live item with its segments and chapters, as the index build wants them."""
-    for row in db.query("select * from items where status = 'live' order by id"):
+def live_items(db: Database, only: list[str] | None = None) -> Iterator[Item]:
+    """Live items (all, or those of `only`) with segments and chapters, for the index build."""
+    if only is None:
+        rows = db.query("select * from items where status = 'live' order by id")
+    else:
+        marks = ",".join("?" * len(only))
+        rows = db.query(f"select * from items where status = 'live' and id in ({marks}) order by id", only)
+    for row in rows:
         yield load_item(db, decode_item_row(row))
 
 
@@ -263,3 +269,28 @@ def counts(db: Database) -> dict:
             result["by_kind"][kind] = n
     result["segments"] = db.execute("select count(*) from segments").fetchone()[0]
     return result
+
+
+def last_runs(db: Database, limit: int = 10) -> list[dict]:
+    """The latest runs, newest first, with their summaries and errors decoded."""
+    rows = db.query("select * from runs order by id desc limit ?", [limit])
+    return [
+        {**row, "summary": json.loads(row["summary"] or "[]"), "errors": json.loads(row["errors"] or "[]")}
+        for row in rows
+    ]
+
+
+def source_statuses(db: Database) -> list[dict]:
+    """Each source's last outcome and its caption coverage (live items by caption source)."""
+    coverage: dict[str, dict[str, int]] = {}
+    for source, captions, n in db.execute(
+        "select source, captions, count(*) from items where status = 'live' group by source, captions"
+    ):
+        coverage.setdefault(source, {"manual": 0, "auto": 0, "none": 0})[captions] = n
+    rows = {row["name"]: dict(row) for row in db.query("select name, kind, last_run, last_status, last_error from sources")}
+    for name in coverage.keys() - rows.keys():
+        rows[name] = {"name": name, "kind": None, "last_run": None, "last_status": None, "last_error": None}
+    return [
+        {**row, "captions": coverage.get(name, {"manual": 0, "auto": 0, "none": 0})}
+        for name, row in sorted(rows.items())
+    ]

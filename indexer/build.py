@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +19,13 @@ from indexer.config import GoldenQuery
 KEEP_GENERATIONS = 3  # the live one and two to roll back to
 
 
+def _new_name() -> str:
+    return datetime.now(UTC).strftime("gen-%Y%m%dT%H%M%S%fZ")
+
+
 def build_generation(db: Database, data_dir: Path) -> str:
     """Write every live item of the catalog into a new generation folder; returns its name."""
-    name = datetime.now(UTC).strftime("gen-%Y%m%dT%H%M%S%fZ")
+    name = _new_name()
     folder = index_root(data_dir) / name
     folder.mkdir(parents=True)
     ix = index.create_in(str(folder), build_schema())
@@ -29,6 +34,28 @@ def build_generation(db: Database, data_dir: Path) -> str:
             for doc in documents(item):
                 writer.add_document(**doc)
     return name
+
+
+def update_generation(db: Database, data_dir: Path, base: str, changed: set[str]) -> str:
+    """A new generation: the `base` one plus the changed items re-entered (or removed).
+
+    Whoosh never rewrites a segment file once written (deletions live in the new TOC), so
+    the base generation's files are hard-linked, not copied, and the base stays intact.
+    """
+    name = _new_name()
+    folder = index_root(data_dir) / name
+    shutil.copytree(index_root(data_dir) / base, folder, copy_function=os.link, ignore=_LOCKS)
+    ix = index.open_dir(str(folder))
+    with ix.writer(limitmb=256) as writer:
+        for item_id in sorted(changed):
+            writer.delete_by_term("item_id", item_id)
+        for item in store.live_items(db, sorted(changed)):
+            for doc in documents(item):
+                writer.add_document(**doc)
+    return name
+
+
+_LOCKS = shutil.ignore_patterns("*LOCK*")
 
 
 def check_generation(
@@ -79,6 +106,28 @@ def prune(data_dir: Path, keep: list[str]) -> None:
     for folder in index_root(data_dir).glob("gen-*"):
         if folder.name not in keep and folder.name != live_name(data_dir):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+class NothingToRollBack(LookupError):
+    """There is no earlier generation to return to."""
+
+
+def rollback(db: Database, data_dir: Path) -> tuple[str, str]:
+    """Make the previous generation live again; returns (abandoned, restored).
+
+    The abandoned generation leaves the history, and the run is recorded as a change
+    not yet published, so the next `catalog reindex` rebuilds the index from SQLite.
+    """
+    names, live = history(data_dir), live_name(data_dir)
+    if live not in names or names.index(live) == 0:
+        raise NothingToRollBack(f"no generation before {live or 'none'} to roll back to")
+    restored = names[names.index(live) - 1]
+    open_generation(data_dir, restored)
+    _write_history(data_dir, names[: names.index(restored) + 1])
+    write_pointer(data_dir, restored)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    db.table("runs").insert({"started": now, "finished": now, "status": "rollback", "changed": 1})
+    return live, restored
 
 
 def discard(data_dir: Path, name: str) -> None:

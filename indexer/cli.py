@@ -18,7 +18,8 @@ from catalog import store
 from catalog.generations import LiveIndex, NoGeneration
 from catalog.search import SearchRequest, run_search
 from indexer.config import ConfigError, load_config
-from indexer.lock import LockBusy
+from indexer import build
+from indexer.lock import LockBusy, run_lock
 from indexer.run import rebuild_index, reindex
 
 DEFAULT_DATA = "data"
@@ -91,6 +92,19 @@ def rebuild_index_command(data_dir: Path) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"published index generation {name}")
+
+
+@cli.command("rollback")
+@click.pass_obj
+def rollback_command(data_dir: Path) -> None:
+    """Make the previous index generation live again (the next reindex rebuilds from SQLite)."""
+    try:
+        with run_lock(data_dir):
+            abandoned, restored = build.rollback(store.open_for_writing(data_dir), data_dir)
+    except (LockBusy, build.NothingToRollBack) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"live generation is now {restored} (was {abandoned})")
 
 
 @cli.command("search")

@@ -101,4 +101,7 @@ def _source(name: str, table: object, base_dir: Path) -> SourceConfig:
     for key in kind_reader.REQUIRED:
         if key not in options:
             raise ConfigError(f"source {name!r}: missing key {key!r}")
+    problem = kind_reader.validate(options) if hasattr(kind_reader, "validate") else None
+    if problem:
+        raise ConfigError(f"source {name!r}: {problem}")
     return SourceConfig(name=name, kind=kind, options=options, base_dir=base_dir)

@@ -59,6 +59,7 @@ class RunReport:
     run_id: int
     sources: list[SourceReport] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # {source, item, reason}
+    changed_ids: set[str] = field(default_factory=set)  # items new, updated or hidden this run
     generation: str | None = None
     published: bool = False
     problems: list[str] = field(default_factory=list)  # why a generation was not published
@@ -96,16 +97,16 @@ def reindex(
         report = RunReport(run_id=run_id)
         for source in config.sources:
             if not only or source.name in only:
-                report.sources.append(_ingest(db, source, run_id, report.errors, dry_run))
-        behind = store.index_behind(db) or live_name(data_dir) is None
-        if not dry_run and (report.changed or full or behind):
-            _rebuild(db, data_dir, config, report)
+                report.sources.append(_ingest(db, source, report, dry_run))
+        base = None if full or store.index_behind(db) else live_name(data_dir)
+        if not dry_run and (report.changed or base is None):
+            _rebuild(db, data_dir, config, report, base)
         _record(db, report, dry_run)
         return report
 
 
-def _ingest(db: Database, source: SourceConfig, run_id: int, errors: list[dict], dry_run: bool) -> SourceReport:
-    report = SourceReport(source.name)
+def _ingest(db: Database, source: SourceConfig, run: RunReport, dry_run: bool) -> SourceReport:
+    report, errors = SourceReport(source.name), run.errors
     context = _context(db, source)
     seen: set[str] = set()
     now = now_iso()
@@ -123,6 +124,8 @@ def _ingest(db: Database, source: SourceConfig, run_id: int, errors: list[dict],
                 seen.add(result.id)
                 change = store.change_kind(db, result) if dry_run else store.save_item(db, result, now)
                 setattr(report, change, getattr(report, change) + 1)
+                if change != "unchanged":
+                    _note_change(db, run, {result.id})
     except SourceError as exc:
         report.error = str(exc)
         errors.append({"source": source.name, "item": None, "reason": str(exc)})
@@ -132,9 +135,20 @@ def _ingest(db: Database, source: SourceConfig, run_id: int, errors: list[dict],
     store.touch(db, seen & context.known, now)
     if not report.failed and not report.error:
         gone_after = int(source.options.get("gone_after", 3))
-        report.unavailable = store.mark_missing(db, source.name, seen, gone_after)
-    store.save_source(db, source.name, source.kind, run_id, report.error, None if report.error else context.state)
+        hidden = store.mark_missing(db, source.name, seen, gone_after)
+        report.unavailable = len(hidden)
+        _note_change(db, run, hidden)
+    store.save_source(db, source.name, source.kind, run.run_id, report.error, None if report.error else context.state)
     return report
+
+
+def _note_change(db: Database, run: RunReport, item_ids: set[str]) -> None:
+    """Remember changed items; the first change is written to the run's row at once, so a
+    run killed before it publishes still tells the next run that the index is behind."""
+    if item_ids and not run.changed_ids:
+        db.execute("update runs set changed = 1 where id = ?", [run.run_id])
+        db.conn.commit()
+    run.changed_ids |= item_ids
 
 
 def _context(db: Database, source: SourceConfig) -> SourceContext:
@@ -167,8 +181,13 @@ def due_for_refresh(items: list[dict], today: date) -> set[str]:
     return due | {row["id"] for row in older[:share]}
 
 
-def _rebuild(db: Database, data_dir: Path, config: Config, report: RunReport) -> None:
-    name = build.build_generation(db, data_dir)
+def _rebuild(db: Database, data_dir: Path, config: Config, report: RunReport, base: str | None) -> None:
+    """Build (from `base` plus the changed items, or from scratch), check, then publish."""
+    log.info("building a new index generation (%s)", f"{len(report.changed_ids)} items changed" if base else "full")
+    if base is None:
+        name = build.build_generation(db, data_dir)
+    else:
+        name = build.update_generation(db, data_dir, base, report.changed_ids)
     report.generation = name
     report.problems = build.check_generation(
         data_dir,
@@ -181,6 +200,7 @@ def _rebuild(db: Database, data_dir: Path, config: Config, report: RunReport) ->
         for problem in report.problems:
             log.error("generation %s not published: %s", name, problem)
         return
+    log.info("publishing index generation %s", name)
     build.publish(data_dir, name)
     report.published = True
 
@@ -191,7 +211,7 @@ def _record(db: Database, report: RunReport, dry_run: bool) -> None:
         {
             "finished": now_iso(),
             "status": "dry-run" if dry_run else report.status,
-            "changed": int(report.changed and not dry_run),
+            "changed": int(bool(report.changed_ids)),
             "generation": report.generation if report.published else None,
             "summary": json.dumps([asdict(s) for s in report.sources]),
             "errors": json.dumps(report.errors + [{"source": None, "item": None, "reason": p} for p in report.problems]),

@@ -64,3 +64,13 @@ def test_unknown_item_is_404(client):
     response = client.get("/items/youtube:nope")
     assert response.status_code == 404 and "Nothing here" in response.get_data(as_text=True)
 
+
+
+def test_status_page_shows_runs_sources_and_caption_coverage(client):
+    html = page(client, "/status")
+    assert "Run 1: ok" in html
+    row = re.search(r'<th scope="row">videos</th>(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    assert cells[0] == "ytdlp-folder" and cells[2] == "ok"
+    assert cells[3:] == ["2", "1", "0"]  # manual, auto, none
+    assert "Index generation: <code>gen-" in html

@@ -67,6 +67,19 @@ def _linked_video(db, url: str | None) -> dict | None:
     return {"url": url, "title": url}
 
 
+@bp.get("/status")
+def status():
+    """For the maintainer: the last runs, each source's state and caption coverage."""
+    db = get_db()
+    return render_template(
+        "status.html",
+        runs=store.last_runs(db),
+        sources=store.source_statuses(db),
+        counts=store.counts(db),
+        generation=live_index().name,
+    )
+
+
 def _segment_at(segments: list[dict], second: int | None) -> int | None:
     """The segment playing at `second`, to highlight it and scroll it into view."""
     if second is None:

@@ -1,7 +1,8 @@
 """Source kinds, each read by one reader: "module" or "module:attribute" under indexer.sources.
 
 A reader has `KEYS` (the config keys it takes besides `kind`), `REQUIRED`, and
-`read(source, context)`; see `indexer.sources.base` for what it yields. Readers are imported
+`read(source, context)`; see `indexer.sources.base` for what it yields. It may also have
+`validate(options) -> str | None`, returning what is wrong with a source's options. Readers are imported
 only when a config uses their kind, so a run without YouTube sources never loads yt-dlp.
 """
 
