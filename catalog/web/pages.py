@@ -71,12 +71,16 @@ def _linked_video(db, url: str | None) -> dict | None:
 def status():
     """For the maintainer: the last runs, each source's state and caption coverage."""
     db = get_db()
+    try:
+        generation, _ = live_index().current()
+    except NoGeneration:
+        generation = None
     return render_template(
         "status.html",
         runs=store.last_runs(db),
         sources=store.source_statuses(db),
         counts=store.counts(db),
-        generation=live_index().name,
+        generation=generation,
     )
 
 
