@@ -16,6 +16,8 @@ from catalog.index_schema import FACETS, FIELD_WEIGHTS
 from catalog.query import ParsedQuery
 
 MOMENTS_PER_ITEM = 3
+NEAR_SLOP = 5  # words allowed between two query words for the closeness bonus
+NEAR_BOOST = 2.0
 MOMENT_FIELDS = ("transcript", "chapters")
 _OVERLAPPING = {"tag", "person"}
 
@@ -79,11 +81,21 @@ def _phrase_on_fields(words: tuple[str, ...], fields: dict[str, float]) -> wq.Qu
     return wq.Or([wq.Phrase(name, list(words), boost=weight) for name, weight in fields.items()])
 
 
+def _near(terms: tuple[str, ...], fields: dict[str, float]) -> wq.Query | None:
+    """Rewards the words of a query standing close together, in order, in one field."""
+    if len(terms) < 2:
+        return None
+    return wq.Or([wq.Phrase(name, list(terms), slop=NEAR_SLOP, boost=weight * NEAR_BOOST) for name, weight in fields.items()])
+
+
 def _item_query(parsed: ParsedQuery) -> wq.Query:
     parts: list[wq.Query] = [wq.Term("doc", "item")]
     parts += [_on_fields(term, FIELD_WEIGHTS) for term in parsed.terms]
     parts += [_phrase_on_fields(phrase, FIELD_WEIGHTS) for phrase in parsed.phrases]
     query: wq.Query = wq.And(parts)
+    near = _near(parsed.terms, FIELD_WEIGHTS)
+    if near is not None:
+        query = wq.AndMaybe(query, near)
     if parsed.excluded:
         query = wq.AndNot(query, wq.Or([_on_fields(t, FIELD_WEIGHTS) for t in parsed.excluded]))
     return query
@@ -101,6 +113,8 @@ def _moments(searcher: Searcher, parsed: ParsedQuery, item_ids: list[str]) -> di
     weights = {name: 1.0 for name in MOMENT_FIELDS}
     scoring = [_on_fields(term, weights) for term in parsed.terms]
     scoring += [_phrase_on_fields(phrase, weights) for phrase in parsed.phrases]
+    near = _near(parsed.terms, weights)
+    scoring += [near] if near is not None else []
     query = wq.And(
         [
             wq.Or([wq.Term("doc", "seg"), wq.Term("doc", "chap")]),
@@ -109,21 +123,19 @@ def _moments(searcher: Searcher, parsed: ParsedQuery, item_ids: list[str]) -> di
             wq.Or(scoring),
         ]
     )
-    hits = searcher.search(
-        query,
-        limit=len(item_ids) * MOMENTS_PER_ITEM,
-        collapse=sorting.FieldFacet("item_id"),
-        collapse_limit=MOMENTS_PER_ITEM,
-    )
+    # Every match within these few items, best first; Whoosh's collapse would cut the
+    # list to `limit` before collapsing and starve the lower-scoring items.
     moments: dict[str, list[Moment]] = {}
-    for hit in hits:
-        moments.setdefault(hit["item_id"], []).append(
-            Moment(
-                item_id=hit["item_id"],
-                seq=hit["seq"],
-                start=hit.get("start"),
-                is_chapter=hit["doc"] == "chap",
-                speaker=hit.get("speaker"),
+    for hit in searcher.search(query, limit=None):
+        found = moments.setdefault(hit["item_id"], [])
+        if len(found) < MOMENTS_PER_ITEM:
+            found.append(
+                Moment(
+                    item_id=hit["item_id"],
+                    seq=hit["seq"],
+                    start=hit.get("start"),
+                    is_chapter=hit["doc"] == "chap",
+                    speaker=hit.get("speaker"),
+                )
             )
-        )
     return moments

@@ -10,10 +10,15 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from whoosh import index
 from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from catalog.spelling import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +67,29 @@ def write_pointer(data_dir: Path, name: str) -> None:
         os.close(directory)
 
 
-def open_generation(data_dir: Path, name: str) -> Index:
+@dataclass(eq=False)
+class Generation:
+    """One published index folder: the Whoosh index and the files built beside it."""
+
+    name: str
+    folder: Path
+    index: Index
+
+    def searcher(self) -> Searcher:
+        return self.index.searcher()
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.load(self.folder)
+
+
+def open_generation(data_dir: Path, name: str) -> Generation:
     """Open one generation and check that it can be searched."""
-    ix = index.open_dir(str(index_root(data_dir) / name))
+    folder = index_root(data_dir) / name
+    ix = index.open_dir(str(folder))
     with ix.searcher() as searcher:
         searcher.doc_count()
-    return ix
+    return Generation(name=name, folder=folder, index=ix)
 
 
 class LiveIndex:
@@ -79,34 +101,32 @@ class LiveIndex:
 
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
-        self.name: str | None = None  # the generation actually open
-        self.index: Index | None = None
-        self._pointer: str | None = None  # the pointer value `name` was chosen for
+        self.generation: Generation | None = None  # the generation actually open
+        self._pointer: str | None = None  # the pointer value it was chosen for
         self._lock = threading.Lock()
 
-    def current(self) -> tuple[str, Index]:
+    def current(self) -> Generation:
         wanted = live_name(self.data_dir)
-        if wanted != self._pointer or self.index is None:
+        if wanted != self._pointer or self.generation is None:
             with self._lock:
-                if wanted != self._pointer or self.index is None:
+                if wanted != self._pointer or self.generation is None:
                     self._switch(wanted)
                     self._pointer = wanted
-        if self.index is None or self.name is None:
+        if self.generation is None:
             raise NoGeneration("no index generation has been published yet")
-        return self.name, self.index
+        return self.generation
 
     def _switch(self, wanted: str | None) -> None:
         candidates = [wanted] if wanted else []
         candidates += [n for n in reversed(history(self.data_dir)) if n not in candidates]
         for name in candidates:
-            if name == self.name and self.index is not None:
+            if self.generation is not None and name == self.generation.name:
                 return
             try:
-                self.index = open_generation(self.data_dir, name)
+                self.generation = open_generation(self.data_dir, name)
             except Exception as exc:  # a damaged generation must not take the site down
                 log.error("index generation %s cannot be opened (%s); trying an older one", name, exc)
                 continue
             if name != wanted:
                 log.warning("serving generation %s instead of %s", name, wanted)
-            self.name = name
             return

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
-from whoosh.searching import Searcher
 
 from catalog import engine, store
+from catalog.generations import Generation
 from catalog.highlight import highlight, second_of_first_match
 from catalog.index_schema import FACETS
 from catalog.links import item_path, moment_path, source_moment_url
@@ -52,16 +52,23 @@ def _bounded_int(value: object, default: int, low: int, high: int) -> int:
     return min(max(number, low), high)
 
 
-def run_search(searcher: Searcher, db: Database, request: SearchRequest) -> dict:
+def run_search(generation: Generation, db: Database, request: SearchRequest) -> dict:
+    """Search. A query word that is no catalog word but a typo of one is searched as that
+    word, and `suggestion` then holds the corrected query."""
     parsed = parse(request.q)
-    found = engine.search(
-        searcher,
-        parsed,
-        request.filters,
-        page=request.page,
-        per_page=request.per_page,
-        newest_first=request.sort == "newest" or parsed.is_empty,
-    )
+    typed = parsed.text
+    corrected = generation.vocabulary.correct(typed)
+    if corrected:
+        parsed = parse(corrected)
+    with generation.searcher() as searcher:
+        found = engine.search(
+            searcher,
+            parsed,
+            request.filters,
+            page=request.page,
+            per_page=request.per_page,
+            newest_first=request.sort == "newest" or parsed.is_empty,
+        )
     items = store.get_items(db, found.item_ids)
     results = [
         _result(items[item_id], found.moments.get(item_id, []), parsed, db)
@@ -69,7 +76,7 @@ def run_search(searcher: Searcher, db: Database, request: SearchRequest) -> dict
         if item_id in items and items[item_id]["status"] == "live"
     ]
     return {
-        "query": parsed.text,
+        "query": typed,
         "total": found.total,
         "page": request.page,
         "per_page": request.per_page,
@@ -77,7 +84,7 @@ def run_search(searcher: Searcher, db: Database, request: SearchRequest) -> dict
         "sort": request.sort,
         "filters": request.filters,
         "facets": found.facets,
-        "suggestion": None,
+        "suggestion": corrected,
         "results": results,
     }
 

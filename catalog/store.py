@@ -238,6 +238,18 @@ def load_item(db: Database, row: dict) -> Item:
     return Item(**fields, segments=segments, chapters=chapters)
 
 
+def live_texts(db: Database) -> Iterator[str]:
+    """All searchable text of the live items, for the spelling vocabulary."""
+    queries = (
+        "select title || ' ' || description || ' ' || tags || ' ' || people from items where status = 'live'",
+        "select s.text from segments s join items i on i.id = s.item_id where i.status = 'live'",
+        "select c.title from chapters c join items i on i.id = c.item_id where i.status = 'live'",
+    )
+    for sql in queries:
+        for (text,) in db.execute(sql):
+            yield text or ""
+
+
 def item_ids(db: Database, status: str | None = None) -> set[str]:
     sql, params = "select id from items", []
     if status:

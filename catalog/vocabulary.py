@@ -67,7 +67,7 @@ def normalize(text: str, stem: Stemmer = unchanged) -> list[Token]:
     `stem` is applied to words (not numbers) before synonyms are matched, so the
     synonym list needs no plural forms: "PBs" and "plyometrics" match "pb" and "plyometric".
     """
-    tokens = _stemmed(_measures(_spoken_numbers(raw_tokens(text))), stem)
+    tokens = _stemmed(_paces(_measures(_spoken_numbers(raw_tokens(text)))), stem)
     return _synonyms(tokens, synonym_table(stem))
 
 
@@ -199,6 +199,28 @@ def _distance(tokens: list[Token], i: int) -> tuple[Token, int] | None:
     return None
 
 
+MINUTES = {"minute", "minutes", "min", "mins"}
+PACE_WORDS = {"mile", "miles", "pace", "per", "k", "km", "kilometer", "kilometre"}
+
+
+def _paces(tokens: list[Token]) -> list[Token]:
+    """Whole minutes as times: "sub 5" and "five minute mile" both say 5:00."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
+        minutes = token.text if token.text.isdigit() and 0 < int(token.text) < 100 else None
+        if minutes and out and out[-1].text == "sub":
+            out.append(replace(token, text=f"{minutes}:00"))
+        elif minutes and after and after.text in MINUTES and i + 2 < len(tokens) and tokens[i + 2].text in PACE_WORDS:
+            out.append(_merge([token, after], f"{minutes}:00"))
+            i += 1
+        else:
+            out.append(token)
+        i += 1
+    return out
+
+
 @lru_cache(maxsize=4)
 def synonym_table(stem: Stemmer = unchanged) -> dict[tuple[str, ...], str]:
     """Variant token sequences -> canonical token, from synonyms.toml."""
@@ -212,7 +234,7 @@ def load_synonyms(path: Path, stem: Stemmer = unchanged) -> dict[tuple[str, ...]
     table: dict[tuple[str, ...], str] = {}
     for canonical, variants in groups.items():
         for variant in [canonical, *variants]:
-            tokens = _stemmed(_measures(_spoken_numbers(raw_tokens(variant))), stem)
+            tokens = _stemmed(_paces(_measures(_spoken_numbers(raw_tokens(variant)))), stem)
             if tokens:
                 table[tuple(t.text for t in tokens)] = canonical
     return table

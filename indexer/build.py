@@ -14,6 +14,7 @@ from catalog import engine, store
 from catalog.generations import HISTORY, history, index_root, live_name, open_generation, write_pointer
 from catalog.index_schema import build_schema, documents
 from catalog.query import parse
+from catalog.spelling import WORDS_FILE, count_words, write_words
 from indexer.config import GoldenQuery
 
 KEEP_GENERATIONS = 3  # the live one and two to roll back to
@@ -33,6 +34,7 @@ def build_generation(db: Database, data_dir: Path) -> str:
         for item in store.live_items(db):
             for doc in documents(item):
                 writer.add_document(**doc)
+    write_words(count_words(store.live_texts(db)), folder)
     return name
 
 
@@ -52,10 +54,11 @@ def update_generation(db: Database, data_dir: Path, base: str, changed: set[str]
         for item in store.live_items(db, sorted(changed)):
             for doc in documents(item):
                 writer.add_document(**doc)
+    write_words(count_words(store.live_texts(db)), folder)
     return name
 
 
-_LOCKS = shutil.ignore_patterns("*LOCK*")
+_LOCKS = shutil.ignore_patterns("*LOCK*", WORDS_FILE)
 
 
 def check_generation(

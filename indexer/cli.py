@@ -119,11 +119,10 @@ def search_command(data_dir: Path, query: str, as_json: bool, page: int, sort: s
     """Search the live index, as the web site does."""
     args = {"q": query, "page": page, "sort": sort, "kind": kind, "tag": tag}
     try:
-        _, ix = LiveIndex(data_dir).current()
+        generation = LiveIndex(data_dir).current()
     except NoGeneration as exc:
         raise click.UsageError(f"{exc}; run `catalog reindex` first") from None
-    with ix.searcher() as searcher:
-        doc = run_search(searcher, store.open_readonly(data_dir), SearchRequest.from_args(args))
+    doc = run_search(generation, store.open_readonly(data_dir), SearchRequest.from_args(args))
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return

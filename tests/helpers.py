@@ -21,9 +21,8 @@ def reindex_config(data_dir: Path, config_dir: Path, toml_text: str) -> RunRepor
 
 def live_search(data_dir: Path, query: str, **args) -> dict:
     """The /api/search document for `query` from the live generation."""
-    _, ix = LiveIndex(data_dir).current()
-    with ix.searcher() as searcher:
-        return run_search(searcher, store.open_readonly(data_dir), SearchRequest.from_args({"q": query, **args}))
+    generation = LiveIndex(data_dir).current()
+    return run_search(generation, store.open_readonly(data_dir), SearchRequest.from_args({"q": query, **args}))
 
 
 def live_ids(data_dir: Path, query: str = "") -> set[str]:

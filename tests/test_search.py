@@ -12,12 +12,11 @@ FIRST_RELAY_MENTION = 134  # seconds: "…the four by four hundred relay" in the
 
 @pytest.fixture(scope="module")
 def search(sample_data):
-    _, ix = LiveIndex(sample_data).current()
+    generation = LiveIndex(sample_data).current()
     db = store.open_readonly(sample_data)
 
     def run(q: str = "", **args) -> dict:
-        with ix.searcher() as searcher:
-            return run_search(searcher, db, SearchRequest.from_args({"q": q, **args}))
+        return run_search(generation, db, SearchRequest.from_args({"q": q, **args}))
 
     return run
 
@@ -88,3 +87,18 @@ def test_excluded_words(search):
     with_relay = {r["id"] for r in search("masters")["results"]}
     without = {r["id"] for r in search("masters -relay")["results"]}
     assert INTERVIEW in with_relay and INTERVIEW not in without
+
+
+def test_typos_find_what_their_corrections_find(search):
+    for typo, word in [("relya", "relay"), ("plyometrcs", "plyometrics"), ("marthon", "marathon")]:
+        corrected, expected = search(typo), search(word)
+        assert expected["results"]
+        assert [r["id"] for r in corrected["results"]] == [r["id"] for r in expected["results"]]
+        assert corrected["suggestion"] == word and corrected["query"] == typo
+        assert expected["suggestion"] is None
+
+
+def test_every_result_of_a_several_word_query_gets_its_moments(search):
+    results = search("strides before a race")["results"]
+    assert len(results) >= 3
+    assert all(r["moments"] for r in results[:3])

@@ -40,7 +40,11 @@ def test_distance_forms_become_one_token(forms, token):
 def test_spoken_times_and_numbers():
     assert texts("four fifty nine") == ["4:59"]
     assert texts("4:59 mile") == ["4:59", "mile"]
-    assert texts("sub-5 mile") == ["sub", "5", "mile"]
+    assert texts("sub-5 mile") == ["sub", "5:00", "mile"]
+    assert texts("five minute mile") == ["5:00", "mile"]
+    assert texts("a 7 min per mile pace") == ["a", "7:00", "per", "mile", "pace"]
+    assert texts("sub 20 5K") == ["sub", "20:00", "5000"]
+    assert texts("rest 5 minutes") == ["rest", "5", "minutes"]
     assert texts("two thousand eighteen") == ["2018"]
     assert texts("twenty five") == ["25"]
 
@@ -48,7 +52,7 @@ def test_spoken_times_and_numbers():
 def test_numbers_are_not_glued_to_their_neighbours():
     # Whoosh's stock analyzer turns "1,500m" into `500m` and "sub-4" into `sub`.
     assert texts("1,500m") == ["1500"]
-    assert texts("sub-4") == ["sub", "4"]
+    assert texts("sub-4") == ["sub", "4:00"]
 
 
 def test_spans_cover_the_original_words():

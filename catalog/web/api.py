@@ -14,9 +14,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search():
     try:
-        _, ix = live_index().current()
+        generation = live_index().current()
     except NoGeneration as exc:
         return jsonify(error=str(exc)), 503
-    with ix.searcher() as searcher:
-        doc = run_search(searcher, get_db(), SearchRequest.from_args(request.args))
-    return jsonify(doc)
+    return jsonify(run_search(generation, get_db(), SearchRequest.from_args(request.args)))

@@ -16,11 +16,10 @@ bp = Blueprint("pages", __name__)
 def _search(args) -> tuple[SearchRequest, dict | None]:
     search_request = SearchRequest.from_args(args)
     try:
-        _, ix = live_index().current()
+        generation = live_index().current()
     except NoGeneration:
         return search_request, None
-    with ix.searcher() as searcher:
-        return search_request, run_search(searcher, get_db(), search_request)
+    return search_request, run_search(generation, get_db(), search_request)
 
 
 @bp.get("/")
@@ -72,7 +71,7 @@ def status():
     """For the maintainer: the last runs, each source's state and caption coverage."""
     db = get_db()
     try:
-        generation, _ = live_index().current()
+        generation = live_index().current().name
     except NoGeneration:
         generation = None
     return render_template(

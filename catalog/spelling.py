@@ -1,0 +1,88 @@
+"""Typo tolerance against real words, in Meilisearch's spirit.
+
+Each generation carries `words.tsv`: every word of the catalog (folded, unstemmed) with
+its count. A query word of 5+ letters that is not a catalog word may differ by 1 typo
+(2 from 9 letters) from one that is; the closest, most frequent one replaces it.
+Comparing against words, not stems, is what lets `relya` find "relay" (Whoosh's own fuzzy
+terms compare against the stem `relai`). rapidfuzz does the distance scan in C.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from rapidfuzz import distance, process
+
+from catalog.vocabulary import fold
+
+WORDS_FILE = "words.tsv"
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+def typo_budget(word: str) -> int:
+    """1 typo from 5 letters, 2 from 9; shorter words must be spelled right."""
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+def count_words(texts: Iterable[str]) -> Counter:
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(_WORD.findall(text.lower() if text.isascii() else fold(text)))
+    return counts
+
+
+def write_words(counts: Counter, folder: Path) -> None:
+    lines = (f"{word}\t{n}\n" for word, n in sorted(counts.items()))
+    (folder / WORDS_FILE).write_text("".join(lines), encoding="utf-8")
+
+
+class Vocabulary:
+    """The words of one generation, bucketed by length for a quick typo scan."""
+
+    def __init__(self, counts: dict[str, int]):
+        self.counts = counts
+        self._by_length: dict[int, list[str]] = {}
+        for word in counts:
+            self._by_length.setdefault(len(word), []).append(word)
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocabulary:
+        counts: dict[str, int] = {}
+        path = folder / WORDS_FILE
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                word, _, n = line.partition("\t")
+                counts[word] = int(n or 0)
+        return cls(counts)
+
+    def correction(self, word: str) -> str | None:
+        """The catalog word this one is a typo of, or None if it is fine (or hopeless)."""
+        budget = typo_budget(word)
+        if not budget or word in self.counts or not word.isalpha():
+            return None
+        candidates = [
+            w for size in range(len(word) - budget, len(word) + budget + 1) for w in self._by_length.get(size, ())
+        ]
+        matches = process.extract(
+            word, candidates, scorer=distance.OSA.distance, score_cutoff=budget, limit=None
+        )
+        if not matches:
+            return None
+        best = min(matches, key=lambda m: (m[1], -self.counts[m[0]], m[0][0] != word[0], m[0]))
+        return best[0]
+
+    def correct(self, text: str) -> str | None:
+        """`text` with each misspelled word replaced, or None if nothing needed correcting."""
+        changed = False
+
+        def fix(match: re.Match) -> str:
+            nonlocal changed
+            corrected = self.correction(fold(match.group()))
+            changed = changed or corrected is not None
+            return corrected or match.group()
+
+        fixed = _WORD.sub(fix, text)
+        return fixed if changed else None

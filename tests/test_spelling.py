@@ -1,0 +1,35 @@
+"""Typo tolerance against real catalog words: 1 typo from 5 letters, 2 from 9."""
+
+from catalog.spelling import Vocabulary, count_words, typo_budget, write_words
+
+WORDS = Vocabulary({"relay": 40, "rely": 2, "plyometrics": 12, "marathon": 30, "strides": 9, "race": 50, "mile": 20})
+
+
+def test_budget_grows_with_length():
+    assert [typo_budget(w) for w in ("mile", "relay", "marathon", "plyometrics")] == [0, 1, 1, 2]
+
+
+def test_corrections():
+    assert WORDS.correction("relya") == "relay"  # a transposition is one typo
+    assert WORDS.correction("marthon") == "marathon"
+    assert WORDS.correction("plyometrcs") == "plyometrics"
+    assert WORDS.correction("plyomtrcs") == "plyometrics"  # two typos in a 9-letter word
+
+
+def test_what_is_not_corrected():
+    assert WORDS.correction("relay") is None  # a catalog word
+    assert WORDS.correction("mlie") is None  # under 5 letters: no typo allowed
+    assert WORDS.correction("relxyz") is None  # too far from anything
+    assert WORDS.correction("marthn0") is None  # not a word
+
+
+def test_correct_keeps_the_rest_of_the_query():
+    assert WORDS.correct('"stirdes" before a -racee relya') == '"strides" before a -race relay'
+    assert WORDS.correct("strides before a race") is None
+
+
+def test_words_file_round_trip(tmp_path):
+    counts = count_words(["Relay relay RÉSUMÉ", "4x400 relay 'n stuff"])
+    assert counts["relay"] == 3 and counts["resume"] == 1 and "4x400" not in counts
+    write_words(counts, tmp_path)
+    assert Vocabulary.load(tmp_path).counts == dict(counts)
