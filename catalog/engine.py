@@ -28,7 +28,6 @@ class Moment:
     seq: int
     start: float | None
     is_chapter: bool
-    speaker: str | None
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def search(
     item_ids = [hit["item_id"] for hit in results]
     facet_counts = {name: _sorted_counts(results.results.groups(name)) for name in FACETS}
     total = results.total
-    moments = _moments(searcher, parsed, item_ids) if not parsed.is_empty else {}
+    moments = _moments(searcher, parsed, item_ids, filters.get("speaker")) if not parsed.is_empty else {}
     return EngineResult(total=total, item_ids=item_ids, moments=moments, facets=facet_counts)
 
 
@@ -106,8 +105,11 @@ def _filter_query(filters: dict[str, str]) -> wq.Query | None:
     return wq.And(terms) if terms else None
 
 
-def _moments(searcher: Searcher, parsed: ParsedQuery, item_ids: list[str]) -> dict[str, list[Moment]]:
-    """The best segments and chapters of the given items: any query word scores, phrases must hold."""
+def _moments(
+    searcher: Searcher, parsed: ParsedQuery, item_ids: list[str], speaker: str | None
+) -> dict[str, list[Moment]]:
+    """The best segments and chapters of the given items: any query word scores, phrases must
+    hold, and with a speaker filter only that speaker's segments count."""
     if not item_ids:
         return {}
     weights = {name: 1.0 for name in MOMENT_FIELDS}
@@ -115,9 +117,12 @@ def _moments(searcher: Searcher, parsed: ParsedQuery, item_ids: list[str]) -> di
     scoring += [_phrase_on_fields(phrase, weights) for phrase in parsed.phrases]
     near = _near(parsed.terms, weights)
     scoring += [near] if near is not None else []
+    units: list[wq.Query] = [wq.Term("doc", "seg"), wq.Term("speaker", speaker)] if speaker else [
+        wq.Or([wq.Term("doc", "seg"), wq.Term("doc", "chap")])
+    ]
     query = wq.And(
         [
-            wq.Or([wq.Term("doc", "seg"), wq.Term("doc", "chap")]),
+            *units,
             wq.Or([wq.Term("item_id", item_id) for item_id in item_ids]),
             *[_phrase_on_fields(phrase, weights) for phrase in parsed.phrases],
             wq.Or(scoring),
@@ -135,7 +140,6 @@ def _moments(searcher: Searcher, parsed: ParsedQuery, item_ids: list[str]) -> di
                     seq=hit["seq"],
                     start=hit.get("start"),
                     is_chapter=hit["doc"] == "chap",
-                    speaker=hit.get("speaker"),
                 )
             )
     return moments

@@ -19,6 +19,7 @@ from whoosh import fields
 
 from catalog.analysis import stemmed_analyzer
 from catalog.models import Item
+from catalog.vocabulary import fold
 
 # Query-time weights: title, then chapter titles, then tags and people, then description,
 # then transcript (see catalog.engine).
@@ -31,6 +32,7 @@ FIELD_WEIGHTS = {
     "transcript": 1.0,
 }
 FACETS = ("kind", "tag", "person", "year", "duration", "captions")
+FILTERS = (*FACETS, "speaker")
 DURATION_BUCKETS = ((10 * 60, "under-10"), (30 * 60, "10-30"), (60 * 60, "30-60"))
 
 
@@ -41,7 +43,7 @@ def build_schema() -> fields.Schema:
         item_id=fields.ID(stored=True, sortable=True),
         seq=fields.NUMERIC(int, stored=True),
         start=fields.NUMERIC(float, stored=True),
-        speaker=fields.ID(stored=True),
+        speaker=fields.KEYWORD(commas=True),  # full names and their words, folded
         title=fields.TEXT(analyzer=text, phrase=True),
         chapters=fields.TEXT(analyzer=text, phrase=True),
         tags_text=fields.TEXT(analyzer=text, phrase=True),
@@ -65,6 +67,12 @@ def duration_bucket(seconds: int | None) -> str:
         if seconds < limit:
             return name
     return "over-60"
+
+
+def speaker_keys(name: str) -> list[str]:
+    """A speaker is found by full name or by any one of its words: "marisol vega", "vega"."""
+    full = " ".join(fold(name).replace(",", " ").split())
+    return list(dict.fromkeys([full, *full.split()])) if full else []
 
 
 def _keywords(values: tuple[str, ...]) -> str:
@@ -92,13 +100,14 @@ def documents(item: Item) -> Iterator[dict]:
         "duration": duration_bucket(item.duration),
         "captions": item.captions,
         "published": item.published or "",
+        "speaker": ",".join(key for name in speakers for key in speaker_keys(name)),
     }
     for seq, segment in enumerate(item.segments):
         doc = {"doc": "seg", "item_id": item.id, "seq": seq, "transcript": segment.text}
         if segment.start is not None:
             doc["start"] = float(segment.start)
         if segment.speaker:
-            doc["speaker"] = segment.speaker.lower()
+            doc["speaker"] = ",".join(speaker_keys(segment.speaker))
         yield doc
     for seq, chapter in enumerate(item.chapters):
         yield {

@@ -1,4 +1,5 @@
-"""What a visitor typed, read forgivingly: words, "quoted phrases" and -excluded words.
+"""What a visitor typed, read forgivingly: words, "quoted phrases", -excluded words and
+`speaker:name`.
 
 There is no syntax to get wrong: a lone quote, `AND OR NOT`, `title:`, `*`, emoji or
 control characters are just text. The unquoted words are analyzed together, so
@@ -11,18 +12,22 @@ import re
 from dataclasses import dataclass
 
 from catalog.analysis import STOP_TERMS, analyze
+from catalog.vocabulary import fold
 
 MAX_QUERY_CHARS = 500
 _PHRASE = re.compile(r'"([^"]*)"')
+_SPEAKER = re.compile(r'(?:^|\s)speaker:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _EXCLUDED = re.compile(r"(?:^|\s)-(\w[^\s]*)")
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    text: str  # what was searched, trimmed and capped
+    text: str  # what was typed, trimmed and capped
+    words: str  # the text without its `speaker:` clause: what spelling may correct
     terms: tuple[str, ...]  # each must appear somewhere in the item
     phrases: tuple[tuple[str, ...], ...]  # each must appear as written
     excluded: tuple[str, ...]  # none may appear
+    speaker: str | None = None  # from `speaker:name` or `speaker:"full name"`
 
     @property
     def is_empty(self) -> bool:
@@ -35,8 +40,11 @@ class ParsedQuery:
 
 def parse(text: str) -> ParsedQuery:
     text = " ".join(text.split())[:MAX_QUERY_CHARS]
-    phrases = tuple(p for p in (tuple(analyze(m)) for m in _PHRASE.findall(text)) if p)
-    rest = _PHRASE.sub(" ", text).replace('"', " ")
+    speaker_match = _SPEAKER.search(text)
+    speaker = " ".join(fold(speaker_match.group(1) or speaker_match.group(2)).split()) if speaker_match else None
+    searched = _SPEAKER.sub(" ", text)
+    phrases = tuple(p for p in (tuple(analyze(m)) for m in _PHRASE.findall(searched)) if p)
+    rest = _PHRASE.sub(" ", searched).replace('"', " ")
     excluded = tuple(t for word in _EXCLUDED.findall(rest) for t in analyze(word))
     rest = _EXCLUDED.sub(" ", rest)
     terms = analyze(rest)
@@ -45,7 +53,9 @@ def parse(text: str) -> ParsedQuery:
         terms = meaningful
     return ParsedQuery(
         text=text,
+        words=" ".join(searched.split()),
         terms=tuple(dict.fromkeys(terms)),
         phrases=phrases,
         excluded=tuple(dict.fromkeys(excluded)),
+        speaker=speaker or None,
     )

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
 from catalog import engine, store
 from catalog.generations import Generation
 from catalog.highlight import highlight, second_of_first_match
-from catalog.index_schema import FACETS
+from catalog.index_schema import FILTERS
 from catalog.links import item_path, moment_path, source_moment_url
 from catalog.query import ParsedQuery, parse
+from catalog.vocabulary import fold
 
 MAX_PER_PAGE = 50
 MAX_PAGE = 100
@@ -40,7 +41,7 @@ class SearchRequest:
             page=_bounded_int(args.get("page"), 1, 1, MAX_PAGE),
             per_page=_bounded_int(args.get("per_page"), 10, 1, MAX_PER_PAGE),
             sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
-            filters={name: str(args[name])[:100] for name in FACETS if args.get(name)},
+            filters={name: str(args[name])[:100] for name in FILTERS if args.get(name)},
         )
 
 
@@ -57,14 +58,19 @@ def run_search(generation: Generation, db: Database, request: SearchRequest) -> 
     word, and `suggestion` then holds the corrected query."""
     parsed = parse(request.q)
     typed = parsed.text
-    corrected = generation.vocabulary.correct(typed)
+    corrected = generation.vocabulary.correct(parsed.words)
     if corrected:
-        parsed = parse(corrected)
+        parsed = replace(parse(corrected), speaker=parsed.speaker)
+    filters = dict(request.filters)
+    if parsed.speaker:
+        filters["speaker"] = parsed.speaker
+    elif filters.get("speaker"):
+        filters["speaker"] = " ".join(fold(filters["speaker"]).split())
     with generation.searcher() as searcher:
         found = engine.search(
             searcher,
             parsed,
-            request.filters,
+            filters,
             page=request.page,
             per_page=request.per_page,
             newest_first=request.sort == "newest" or parsed.is_empty,
@@ -82,7 +88,7 @@ def run_search(generation: Generation, db: Database, request: SearchRequest) -> 
         "per_page": request.per_page,
         "pages": max(1, -(-found.total // request.per_page)),
         "sort": request.sort,
-        "filters": request.filters,
+        "filters": filters,
         "facets": found.facets,
         "suggestion": corrected,
         "results": results,

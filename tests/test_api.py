@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 DOCUMENTED = {"query", "total", "page", "facets", "suggestion", "results"}
 HOSTILE_QUERIES = [
@@ -70,3 +72,27 @@ def test_no_index_yet_is_a_clear_503(tmp_path):
     response = client.get("/api/search?q=relay")
     assert response.status_code == 503
     assert "no index generation" in response.get_json()["error"]
+
+
+def test_speaker_filter_by_query_and_by_parameter(client):
+    by_query = client.get("/api/search", query_string={"q": 'fuelling speaker:"lena hartwell"'}).get_json()
+    by_param = client.get("/api/search", query_string={"q": "fuelling", "speaker": "Lena Hartwell"}).get_json()
+    for doc in (by_query, by_param):
+        assert [r["id"] for r in doc["results"]] == ["generic:riverbend-ep-041"]
+        assert {m["speaker"] for m in doc["results"][0]["moments"]} == {"Lena Hartwell"}
+    assert client.get("/api/search", query_string={"q": "fuelling speaker:nobody"}).get_json()["total"] == 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    q=st.text(max_size=600),
+    page=st.one_of(st.none(), st.integers(-5, 10**12).map(str), st.text(max_size=10)),
+    per_page=st.one_of(st.none(), st.integers(-5, 10**6).map(str)),
+    sort=st.one_of(st.none(), st.sampled_from(["relevance", "newest"]), st.text(max_size=10)),
+    kind=st.one_of(st.none(), st.sampled_from(["video", "podcast", "article", "workout"]), st.text(max_size=20)),
+)
+def test_api_answers_any_parameters(client, q, page, per_page, sort, kind):
+    args = {k: v for k, v in {"q": q, "page": page, "per_page": per_page, "sort": sort, "kind": kind}.items() if v is not None}
+    response = client.get("/api/search", query_string=args)
+    assert response.status_code == 200
+    assert DOCUMENTED <= set(response.get_json())
