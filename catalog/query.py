@@ -41,7 +41,10 @@ class ParsedQuery:
 def parse(text: str) -> ParsedQuery:
     text = " ".join(text.split())[:MAX_QUERY_CHARS]
     speaker_match = _SPEAKER.search(text)
-    speaker = " ".join(fold(speaker_match.group(1) or speaker_match.group(2)).split()) if speaker_match else None
+    speaker = None
+    if speaker_match:
+        quoted, bare = speaker_match.groups()
+        speaker = " ".join(fold(quoted if quoted is not None else bare).split())
     searched = _SPEAKER.sub(" ", text)
     phrases = tuple(p for p in (tuple(analyze(m)) for m in _PHRASE.findall(searched)) if p)
     rest = _PHRASE.sub(" ", searched).replace('"', " ")

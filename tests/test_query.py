@@ -29,6 +29,7 @@ def test_syntax_is_just_text():
     assert parse('"').is_empty and parse("*").is_empty and parse("").is_empty
     assert parse("title:").terms == ("titl",)
     assert parse("speaker:Vega").speaker == "vega" and parse("speaker:Vega").is_empty
+    assert parse('speaker:"" relay').speaker is None
 
 
 @settings(max_examples=500, deadline=None)
