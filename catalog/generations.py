@@ -19,6 +19,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from catalog.spelling import Vocabulary
+from catalog.suggest import Suggestions
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,10 @@ class Generation:
     @cached_property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.folder)
+
+    @cached_property
+    def suggestions(self) -> Suggestions:
+        return Suggestions.load(self.folder)
 
 
 def open_generation(data_dir: Path, name: str) -> Generation:

@@ -15,11 +15,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rapidfuzz import distance, process
+from whoosh.analysis import STOP_WORDS
 
 from catalog.vocabulary import fold
 
 WORDS_FILE = "words.tsv"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_FILLER = STOP_WORDS | {"i", "i'm", "it's", "so", "um", "uh", "like", "just", "they", "there", "what", "was", "but", "do", "my"}
 
 
 def typo_budget(word: str) -> int:
@@ -27,16 +29,25 @@ def typo_budget(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 
-def count_words(texts: Iterable[str]) -> Counter:
+def count_words(texts: Iterable[str], phrases: Counter | None = None) -> Counter:
+    """Count the words of `texts`; in the same pass, count two-word phrases into `phrases`
+    (pairs of words that are not filler, for autocomplete)."""
     counts: Counter = Counter()
     for text in texts:
-        counts.update(_WORD.findall(text.lower() if text.isascii() else fold(text)))
+        words = _WORD.findall(text.lower() if text.isascii() else fold(text))
+        counts.update(words)
+        if phrases is not None:
+            phrases.update(f"{a} {b}" for a, b in zip(words, words[1:]) if _phrase_word(a) and _phrase_word(b))
     return counts
 
 
 def write_words(counts: Counter, folder: Path) -> None:
     lines = (f"{word}\t{n}\n" for word, n in sorted(counts.items()))
     (folder / WORDS_FILE).write_text("".join(lines), encoding="utf-8")
+
+
+def _phrase_word(word: str) -> bool:
+    return len(word) > 1 and word not in _FILLER
 
 
 class Vocabulary:

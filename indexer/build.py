@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from catalog.generations import HISTORY, history, index_root, live_name, open_ge
 from catalog.index_schema import build_schema, documents
 from catalog.query import parse
 from catalog.spelling import WORDS_FILE, count_words, write_words
+from catalog.suggest import SUGGEST_FILE, write_suggestions
 from indexer.config import GoldenQuery
 
 KEEP_GENERATIONS = 3  # the live one and two to roll back to
@@ -34,7 +36,7 @@ def build_generation(db: Database, data_dir: Path) -> str:
         for item in store.live_items(db):
             for doc in documents(item):
                 writer.add_document(**doc)
-    write_words(count_words(store.live_texts(db)), folder)
+    _write_lexicon(db, folder)
     return name
 
 
@@ -54,11 +56,18 @@ def update_generation(db: Database, data_dir: Path, base: str, changed: set[str]
         for item in store.live_items(db, sorted(changed)):
             for doc in documents(item):
                 writer.add_document(**doc)
-    write_words(count_words(store.live_texts(db)), folder)
+    _write_lexicon(db, folder)
     return name
 
 
-_LOCKS = shutil.ignore_patterns("*LOCK*", WORDS_FILE)
+def _write_lexicon(db: Database, folder: Path) -> None:
+    """The files beside the index: catalog words (typo tolerance) and autocomplete entries."""
+    phrases: Counter = Counter()
+    write_words(count_words(store.live_texts(db), phrases), folder)
+    write_suggestions(db, folder, phrases)
+
+
+_LOCKS = shutil.ignore_patterns("*LOCK*", WORDS_FILE, SUGGEST_FILE)
 
 
 def check_generation(

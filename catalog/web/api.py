@@ -18,3 +18,14 @@ def search():
     except NoGeneration as exc:
         return jsonify(error=str(exc)), 503
     return jsonify(run_search(generation, get_db(), SearchRequest.from_args(request.args)))
+
+
+@bp.get("/suggest")
+def suggest():
+    """Autocomplete for a prefix: titles, tags, people, chapters and frequent phrases."""
+    prefix = str(request.args.get("q") or "")[:100]
+    try:
+        found = live_index().current().suggestions.lookup(prefix)
+    except NoGeneration:
+        found = []
+    return jsonify(query=prefix, suggestions=found)
