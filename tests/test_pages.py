@@ -74,3 +74,9 @@ def test_status_page_shows_runs_sources_and_caption_coverage(client):
     assert cells[0] == "ytdlp-folder" and cells[2] == "ok"
     assert cells[3:] == ["2", "1", "0"]  # manual, auto, none
     assert "Index generation: <code>gen-" in html
+
+
+def test_results_page_says_what_a_typo_was_searched_as(client):
+    html = page(client, "/search?q=relya")
+    assert 'Showing results for <a href="/search?q=relay"><strong>relay</strong></a>' in html
+    assert f'href="{INTERVIEW}?t=134"' in html
