@@ -16,7 +16,7 @@ from catalog.index_schema import FACETS, FIELD_WEIGHTS
 from catalog.query import ParsedQuery
 
 MOMENTS_PER_ITEM = 3
-NEAR_SLOP = 5  # words allowed between two query words for the closeness bonus
+NEAR_SLOP = 3  # words allowed between two neighbouring query words for the closeness bonus
 NEAR_BOOST = 2.0
 MOMENT_FIELDS = ("transcript", "chapters")
 _OVERLAPPING = {"tag", "person"}
@@ -81,10 +81,18 @@ def _phrase_on_fields(words: tuple[str, ...], fields: dict[str, float]) -> wq.Qu
 
 
 def _near(terms: tuple[str, ...], fields: dict[str, float]) -> wq.Query | None:
-    """Rewards the words of a query standing close together, in order, in one field."""
-    if len(terms) < 2:
+    """Rewards neighbouring query words that stand close together, in order, in one field:
+    "strength work" said together beats "strength" and "work" a minute apart."""
+    pairs = list(zip(terms, terms[1:], strict=False))
+    if not pairs:
         return None
-    return wq.Or([wq.Phrase(name, list(terms), slop=NEAR_SLOP, boost=weight * NEAR_BOOST) for name, weight in fields.items()])
+    return wq.Or(
+        [
+            wq.Phrase(name, [first, second], slop=NEAR_SLOP, boost=weight * NEAR_BOOST)
+            for first, second in pairs
+            for name, weight in fields.items()
+        ]
+    )
 
 
 def _item_query(parsed: ParsedQuery) -> wq.Query:

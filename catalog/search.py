@@ -55,10 +55,13 @@ def _bounded_int(value: object, default: int, low: int, high: int) -> int:
 
 def run_search(generation: Generation, db: Database, request: SearchRequest) -> dict:
     """Search. A query word that is no catalog word but a typo of one is searched as that
-    word, and `suggestion` then holds the corrected query."""
+    word; a word no item contains is left out (unless nothing else is left). `suggestion`
+    then holds the query as searched."""
     parsed = parse(request.q)
     typed = parsed.text
-    corrected = generation.vocabulary.correct(parsed.words)
+    vocabulary = generation.vocabulary
+    fixed = vocabulary.correct(parsed.words) or parsed.words
+    corrected = vocabulary.without_unknown(fixed) or (fixed if fixed != parsed.words else None)
     if corrected:
         parsed = replace(parse(corrected), speaker=parsed.speaker)
     filters = dict(request.filters)
@@ -91,6 +94,7 @@ def run_search(generation: Generation, db: Database, request: SearchRequest) -> 
         "filters": filters,
         "facets": found.facets,
         "suggestion": corrected,
+        "related_tags": generation.suggestions.related_tags(parsed.words) if not found.total else [],
         "results": results,
     }
 

@@ -37,7 +37,7 @@ def count_words(texts: Iterable[str], phrases: Counter | None = None) -> Counter
         words = _WORD.findall(text.lower() if text.isascii() else fold(text))
         counts.update(words)
         if phrases is not None:
-            phrases.update(f"{a} {b}" for a, b in zip(words, words[1:]) if _phrase_word(a) and _phrase_word(b))
+            phrases.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if _phrase_word(a) and _phrase_word(b))
     return counts
 
 
@@ -97,3 +97,12 @@ class Vocabulary:
 
         fixed = _WORD.sub(fix, text)
         return fixed if changed else None
+
+    def without_unknown(self, text: str) -> str | None:
+        """`text` without words the catalog never uses, or None if there are none (or only
+        such words): a word no item contains cannot help, so it should not sink the query."""
+        words = [m.group() for m in _WORD.finditer(text)]
+        unknown = {w for w in words if fold(w) not in self.counts}
+        if not unknown or len(unknown) == len(words):
+            return None
+        return " ".join(" ".join(w for w in text.split(" ") if w.strip('"-') not in unknown).split())

@@ -64,5 +64,14 @@ class Suggestions:
         wanted = " " + " ".join(fold(prefix).split())
         if wanted == " ":
             return []
-        found = (e for e, text in zip(self.entries, self._folded) if wanted in text)
-        return [{k: e[k] for k in ("text", "kind", "url")} for e, _ in zip(found, range(limit))]
+        found = (e for e, text in zip(self.entries, self._folded, strict=True) if wanted in text)
+        return [{k: e[k] for k in ("text", "kind", "url")} for e, _ in zip(found, range(limit), strict=False)]
+
+    def related_tags(self, text: str, limit: int = 5) -> list[str]:
+        """Tags sharing a word prefix with `text`, else the most used tags: zero-result help."""
+        tags = [e for e in self.entries if e["kind"] == "tag"]
+        words = [" " + w[:4] for w in fold(text).split() if len(w) > 2]
+        folded = {id(e): " " + fold(e["text"]) for e in tags}
+        related = [e for e in tags if any(w in folded[id(e)] for w in words)]
+        ranked = related or sorted(tags, key=lambda e: -e["weight"])
+        return [e["text"] for e in ranked[:limit]]

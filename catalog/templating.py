@@ -38,8 +38,24 @@ def page_args(search, page: int) -> dict:
     return search_args(search, page=page if page > 1 else None)
 
 
+FACET_LABELS = {
+    "kind": "Kind",
+    "tag": "Topic",
+    "person": "Guest or host",
+    "year": "Year",
+    "duration": "Length",
+    "captions": "Captions",
+    "speaker": "Speaker",
+}
+
+
+def facet_label(name: str) -> str:
+    return FACET_LABELS.get(name, name.capitalize())
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(clock)
     app.add_template_filter(duration)
     app.add_template_global(facet_args)
     app.add_template_global(page_args)
+    app.add_template_global(facet_label)

@@ -121,7 +121,7 @@ def looks_rolling(cues: list[Cue]) -> bool:
         return False
     repeats = sum(
         _norm(cur.text.split("\n")[0]) in {_norm(line) for line in prev.text.split("\n")}
-        for prev, cur in zip(cues, cues[1:])
+        for prev, cur in zip(cues, cues[1:], strict=False)
     )
     return repeats >= (len(cues) - 1) / 2
 

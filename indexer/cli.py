@@ -17,8 +17,8 @@ import click
 from catalog import store
 from catalog.generations import LiveIndex, NoGeneration
 from catalog.search import SearchRequest, run_search
-from indexer.config import ConfigError, load_config
 from indexer import build
+from indexer.config import ConfigError, load_config
 from indexer.lock import LockBusy, run_lock
 from indexer.run import rebuild_index, reindex
 

@@ -20,8 +20,8 @@ from catalog import store
 from catalog.generations import live_name
 from indexer import build
 from indexer.config import Config, SourceConfig
-from indexer.lock import run_lock
 from indexer.fetch import FetchPolicy
+from indexer.lock import run_lock
 from indexer.progress import progress
 from indexer.sources import reader
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged

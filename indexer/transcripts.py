@@ -128,4 +128,4 @@ def _parse_html(text: str) -> list[Cue]:
     parser.close()
     paragraphs = parser.paragraphs
     ends = [start for _, start, _ in paragraphs[1:]] + [paragraphs[-1][1]] if paragraphs else []
-    return checked([Cue(start, end, body, speaker) for (speaker, start, body), end in zip(paragraphs, ends)])
+    return checked([Cue(start, end, body, speaker) for (speaker, start, body), end in zip(paragraphs, ends, strict=True)])

@@ -31,7 +31,7 @@ class FixtureServer:
         self.log: list[tuple[str, str]] = []  # (path, If-None-Match or "")
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self) -> FixtureServer:
         self._thread.start()

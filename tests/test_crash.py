@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from catalog.generations import live_name
-from tests.helpers import live_ids, live_search
+from tests.helpers import live_search
 
 CAPTION = "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\nwe talk about {topic} today number {n}\n"
 

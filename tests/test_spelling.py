@@ -33,3 +33,11 @@ def test_words_file_round_trip(tmp_path):
     assert counts["relay"] == 3 and counts["resume"] == 1 and "4x400" not in counts
     write_words(counts, tmp_path)
     assert Vocabulary.load(tmp_path).counts == dict(counts)
+
+
+def test_words_the_catalog_never_uses_are_left_out():
+    vocabulary = Vocabulary({"tempo": 3, "race": 5, "mile": 2})
+    assert vocabulary.without_unknown("tempo runz") == "tempo"
+    assert vocabulary.without_unknown('"tempo" runz -mile') == '"tempo" -mile'
+    assert vocabulary.without_unknown("tempo race") is None  # all known
+    assert vocabulary.without_unknown("zzz qqq") is None  # nothing would be left

@@ -24,8 +24,15 @@ def _search(args) -> tuple[SearchRequest, dict | None]:
 
 @bp.get("/")
 def home():
-    search_request, latest = _search({"per_page": "6", "sort": "newest"})
-    return render_template("home.html", latest=latest)
+    _, latest = _search({"per_page": "6", "sort": "newest"})
+    return render_template("home.html", latest=latest, search=None)
+
+
+@bp.get("/browse")
+def browse():
+    """Latest items, and the catalog by kind, topic and guest."""
+    _, everything = _search({"per_page": "12", "sort": "newest"})
+    return render_template("browse.html", doc=everything)
 
 
 @bp.get("/search")

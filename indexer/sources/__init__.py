@@ -13,7 +13,8 @@ from types import ModuleType
 
 KINDS = {
     "ytdlp-folder": "ytdlp_folder",
-    "articles": "markdown_folder:articles",
+    "podcast": "podcast",
+    "articles": "articles",
     "workouts": "markdown_folder:workouts",
 }
 

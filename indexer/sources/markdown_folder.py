@@ -1,8 +1,9 @@
 """`articles` and `workouts` read from a folder of Markdown files with front matter.
 
-The body is split into blocks (paragraphs, headings, list items); each block is one
-untimed segment, and the rendered HTML carries an `id="p-N"` per block, so a search hit
-links straight to its paragraph.
+The metadata is YAML front matter or Pelican-style `Key: value` header lines. The body is
+split into blocks (paragraphs, headings, list items); each block is one untimed segment,
+and the rendered HTML carries an `id="p-N"` per block, so a search hit links straight to
+its paragraph. An articles folder may also hold HTML pages, read like fetched web pages.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ from indexer.sources.base import ItemFailure, SourceContext, SourceError
 # Eleventy/Jekyll template tags such as {% picture ... %} are not article text.
 _TEMPLATE_TAGS = re.compile(r"{%.*?%}|{{.*?}}", re.DOTALL)
 _SLUG = re.compile(r"[^a-z0-9]+")
+_PELICAN_HEADER = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)")
+# Pelican headers that map onto Item fields; the others (Number:, Run:, ...) go into `extra`.
+PELICAN_FIELDS = {"title", "date", "tags", "category", "author", "authors", "summary", "url"}
 WORKOUT_FIELDS = ("focus", "equipment", "level", "progression", "video")
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True)
 class MarkdownFolder:
     kind: str
+    html: bool = False  # also read *.html pages
     KEYS = frozenset({"path"})
     REQUIRED = ("path",)
 
@@ -38,14 +44,24 @@ class MarkdownFolder:
         folder = source.path()
         if not folder.is_dir():
             raise SourceError(f"{folder}: no such folder")
-        for path in sorted(folder.glob("*.md")):
+        suffixes = (".md", *HTML_SUFFIXES) if self.html else (".md",)
+        for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file()):
             try:
-                post = frontmatter.loads(path.read_text(encoding="utf-8"))
-                yield self.item(post.metadata, post.content, path, source.name)
+                yield self.file_item(path, source.name)
             except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError) as exc:
                 yield ItemFailure(path.name, f"{type(exc).__name__}: {exc}".splitlines()[0])
 
-    def item(self, meta: dict, body: str, path: Path, source_name: str) -> Item:
+    def file_item(self, path: Path, source_name: str) -> Item:
+        """The Item of one Markdown or HTML file."""
+        if path.suffix.lower() in HTML_SUFFIXES:
+            # Imported here: trafilatura loads slowly and only folders with HTML pages need it.
+            from indexer.sources import web_pages
+
+            return web_pages.article_item(web_pages.decode(path.read_bytes()), source_name, path=path)
+        meta, body, extra = split_metadata(path.read_text(encoding="utf-8"))
+        return self.item(meta, body, path, source_name, extra)
+
+    def item(self, meta: dict, body: str, path: Path, source_name: str, extra: dict | None = None) -> Item:
         title = str(meta.get("title") or meta.get("name") or "").strip()
         if not title:
             raise ValueError("front matter has no title")
@@ -64,19 +80,53 @@ class MarkdownFolder:
             tags=_strings(meta.get("tags")),
             people=_strings(meta.get("author")),
             body_html=sanitize(html),
-            extra={k: meta[k] for k in WORKOUT_FIELDS if meta.get(k)} if self.kind == "workout" else {},
+            extra={k: meta[k] for k in WORKOUT_FIELDS if meta.get(k)} if self.kind == "workout" else extra or {},
             segments=tuple(Segment(text=block) for block in blocks),
             raw={"metadata": _plain(meta), "body": body},
         )
 
 
-def slug_for(path: Path, canonical_url: str | None) -> str:
-    """A stable slug: the canonical URL's last path part, else the file name."""
+def split_metadata(text: str) -> tuple[dict, str, dict]:
+    """(metadata, body, extra) of a Markdown file: YAML front matter or Pelican header lines.
+
+    Pelican headers are `Key: value` lines up to the first blank line, with a `Title:`;
+    their keys are lower-cased, tags and authors are comma-separated, and headers with no
+    Item field of their own are returned as `extra`.
+    """
+    headers, _, body = text.replace("\r\n", "\n").partition("\n\n")
+    lines = [_PELICAN_HEADER.fullmatch(line.strip()) for line in headers.strip().splitlines()]
+    if text.startswith("---") or not lines or not all(lines):
+        post = frontmatter.loads(text)
+        return post.metadata, post.content, {}
+    fields = {match[1].lower(): match[2].strip() for match in lines}
+    if not fields.get("title"):
+        raise ValueError("Pelican headers have no Title")
+    meta = {
+        "title": fields["title"],
+        "date": fields.get("date"),
+        "tags": _split(fields.get("tags", "")) + _split(fields.get("category", "")),
+        "author": _split(fields.get("authors") or fields.get("author", "")),
+        "description": fields.get("summary"),
+        "url": fields.get("url"),
+    }
+    return meta, body, {k: v for k, v in fields.items() if k not in PELICAN_FIELDS and v}
+
+
+def slug_for(path: Path | None, canonical_url: str | None) -> str:
+    """A stable slug: the canonical URL's last path part, else the file name (else the host)."""
     if canonical_url:
-        parts = [p for p in urlparse(canonical_url).path.split("/") if p]
-        if parts:
-            return _SLUG.sub("-", parts[-1].lower()).strip("-") or path.stem
+        parsed = urlparse(canonical_url)
+        parts = [p for p in parsed.path.split("/") if p]
+        slug = _SLUG.sub("-", parts[-1].lower()).strip("-") if parts else ""
+        if slug or path is None:
+            return slug or _SLUG.sub("-", (parsed.hostname or "").lower()).strip("-")
+    if path is None:
+        raise ValueError("an article needs a canonical URL or a file name for its id")
     return _SLUG.sub("-", path.stem.lower()).strip("-")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _is_number(value: object) -> bool:
@@ -96,5 +146,5 @@ def _plain(meta: dict) -> dict:
     return {k: (v if isinstance(v, str | int | float | bool | list | type(None)) else str(v)) for k, v in meta.items()}
 
 
-articles = MarkdownFolder("article")
+articles = MarkdownFolder("article", html=True)
 workouts = MarkdownFolder("workout")

@@ -1,0 +1,206 @@
+"""`articles`: the coach's written articles, from a folder, an RSS/Atom feed or a sitemap.
+
+A folder (`path`) holds Markdown files (YAML front matter or Pelican headers) and HTML
+pages; see `markdown_folder`. A `feed` or `sitemap` lists article pages, and each page is
+fetched and reduced to its text by `web_pages`. The listing is fetched with conditional
+GET; a listed page is fetched again only when its entry changed (feed dates and title, or
+the sitemap's lastmod) or the run says it is due.
+
+Kept in `context.state` between runs: the listing's `etag` and `last_modified`, saved only
+after a run that read every page (so a page that failed, or waits under `max_new`, is
+retried even when the listing answers 304); and `fingerprints`, page URL ->
+{"id", "fingerprint"}, since an item's id comes from the page's canonical URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlparse
+from xml.etree.ElementTree import Element
+
+import feedparser
+
+from catalog.models import Item
+from indexer.fetch import FetchError, FetchPolicy, Response, fetch
+from indexer.safe_xml import parse_xml
+from indexer.sources import markdown_folder, web_pages
+from indexer.sources.base import NETWORK_KEYS, ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
+
+LISTING_KEYS = ("feed", "sitemap", "path")
+KEYS = frozenset(LISTING_KEYS) | NETWORK_KEYS
+REQUIRED = ()
+DEFAULT_SLEEP = 0.5  # seconds between two page fetches, to be polite to the coach's site
+
+Result = Item | Unchanged | ItemFailure
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One page a listing names, with what the listing says about it."""
+
+    url: str
+    fingerprint: str  # changes when the listing says the page changed
+    hints: dict = field(default_factory=dict)  # title, published, tags, authors from a feed
+
+
+def validate(options: dict) -> str | None:
+    """What is wrong with an articles source's options, or None."""
+    given = [key for key in LISTING_KEYS if key in options]
+    if not given:
+        return "missing key 'path', 'feed' or 'sitemap' (an articles source takes exactly one)"
+    if len(given) > 1:
+        return f"takes exactly one of 'feed', 'sitemap' and 'path', not {' and '.join(map(repr, given))}"
+    key, value = given[0], options[given[0]]
+    if not isinstance(value, str) or not value.strip():
+        return f"{key!r} must be a non-empty string"
+    if key != "path" and urlparse(value).scheme not in ("http", "https"):
+        return f"{key!r} must be an http(s) URL, not {value!r}"
+    sleep = options.get("sleep", DEFAULT_SLEEP)
+    if isinstance(sleep, bool) or not isinstance(sleep, int | float) or sleep < 0:
+        return "'sleep' must be a number of seconds, 0 or more"
+    return None
+
+
+def read(source, context: SourceContext) -> Iterator[Result | SourceUnchanged]:
+    """Every article of the source; see the module docstring for what is fetched when."""
+    if "path" in source.options:
+        yield from markdown_folder.articles.read(source, context)
+        return
+    kind = "feed" if "feed" in source.options else "sitemap"
+    url = source.options[kind]
+    state = context.state
+    response = _listing(url, context.policy, state.get("etag"), state.get("last_modified"))
+    if response.not_modified:
+        yield SourceUnchanged()
+        return
+    root = parse_xml(response.body, url)
+    entries = feed_entries(response.body, url) if kind == "feed" else sitemap_entries(root, url, context.policy)
+    complete = yield from _read_pages(entries, source, context)
+    for header in ("etag", "last-modified"):
+        key = header.replace("-", "_")
+        state.pop(key, None)
+        if complete and response.headers.get(header):
+            state[key] = response.headers[header]
+
+
+def feed_entries(body: bytes, url: str) -> list[Entry | ItemFailure]:
+    """The pages an RSS or Atom feed links to (call `parse_xml` on the body first)."""
+    # A stream, never bytes or str: feedparser tries a str (or bytes) as a URL or file name first.
+    feed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": url})
+    if not feed.version:
+        raise SourceError(f"{url}: not an RSS or Atom feed")
+    entries: list[Entry | ItemFailure] = []
+    for number, entry in enumerate(feed.entries, 1):
+        if not entry.get("link"):
+            entries.append(ItemFailure(entry.get("id") or f"{url} entry {number}", "feed entry has no link"))
+            continue
+        dated = entry.get("published_parsed") or entry.get("updated_parsed")
+        hints = {
+            "title": entry.get("title"),
+            "published": time.strftime("%Y-%m-%d", dated) if dated else None,
+            "tags": [tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
+            "authors": [author["name"] for author in entry.get("authors", []) if author.get("name")],
+        }
+        stamp = [entry.get(key) for key in ("id", "title", "updated", "published")]
+        entries.append(Entry(urljoin(url, entry["link"]), _digest(stamp), hints))
+    return entries
+
+
+def sitemap_entries(root: Element, url: str, policy: FetchPolicy) -> list[Entry]:
+    """The pages of a `<urlset>`, or of the sitemaps a `<sitemapindex>` names (one level deep)."""
+    if _name(root) != "sitemapindex":
+        return _urlset(root, url)
+    entries = []
+    for child_url, _ in _locations(root, "sitemap", url):
+        entries += _urlset(parse_xml(_listing(child_url, policy).body, child_url), child_url)
+    return entries
+
+
+def _urlset(root: Element, url: str) -> list[Entry]:
+    if _name(root) != "urlset":
+        raise SourceError(f"{url}: not a sitemap (its root element is <{_name(root)}>, not <urlset>)")
+    return [Entry(loc, lastmod) for loc, lastmod in _locations(root, "url", url)]
+
+
+def _locations(root: Element, tag: str, base: str) -> Iterator[tuple[str, str]]:
+    """(loc, lastmod) of each `<tag>` child, whatever namespace the sitemap uses."""
+    for child in root:
+        if _name(child) == tag:
+            fields = {_name(part): (part.text or "").strip() for part in child}
+            if fields.get("loc"):
+                yield urljoin(base, fields["loc"]), fields.get("lastmod", "")
+
+
+def _name(element: Element) -> str:
+    return str(element.tag).rpartition("}")[2]
+
+
+def _listing(url: str, policy: FetchPolicy, etag: str | None = None, last_modified: str | None = None) -> Response:
+    try:
+        return fetch(url, policy, etag=etag, last_modified=last_modified)
+    except FetchError as exc:
+        raise SourceError(str(exc)) from None
+
+
+def _read_pages(entries: list, source, context: SourceContext) -> Generator[Result, None, bool]:
+    """Yield a result per listed page; return True when every page was read."""
+    sleep = float(source.options.get("sleep", DEFAULT_SLEEP))
+    before = context.state.get("fingerprints", {})
+    after: dict[str, dict] = {}
+    owners: dict[str, str] = {}  # item id -> page URL, to catch two pages with one id
+    budget = context.max_new
+    complete, fetched = True, 0
+    for entry in entries:
+        if isinstance(entry, ItemFailure):
+            complete = False
+            yield entry
+            continue
+        known = before.get(entry.url)
+        known = known if known and known["id"] in context.known else None
+        if known and known["fingerprint"] == entry.fingerprint and known["id"] not in context.due:
+            after[entry.url] = known
+            yield Unchanged(known["id"])
+            continue
+        if known is None and budget is not None:
+            if budget <= 0:
+                complete = False  # left for a later run
+                continue
+            budget -= 1
+        if fetched:
+            time.sleep(sleep)
+        fetched += 1
+        result = _page(entry, source.name, context.policy)
+        if isinstance(result, Item) and result.id in owners:
+            result = ItemFailure(entry.url, f"has the same id {result.id} as {owners[result.id]}")
+        if isinstance(result, Item):
+            owners[result.id] = entry.url
+            after[entry.url] = {"id": result.id, "fingerprint": entry.fingerprint}
+            yield result
+            continue
+        complete = False
+        if known:
+            after[entry.url] = known  # its earlier version stays; retried next run
+        if result is not None:
+            yield result
+    context.state["fingerprints"] = after
+    return complete
+
+
+def _page(entry: Entry, source_name: str, policy: FetchPolicy) -> Item | ItemFailure | None:
+    """The article at `entry.url`, an ItemFailure, or None when the page is gone (404/410)."""
+    try:
+        html, final_url = web_pages.fetch_page(entry.url, policy)
+        return web_pages.article_item(html, source_name, url=final_url, hints=entry.hints)
+    except FetchError as exc:
+        return None if exc.gone else ItemFailure(entry.url, exc.reason)
+    except web_pages.ExtractionError as exc:
+        return ItemFailure(entry.url, str(exc))
+
+
+def _digest(values: list) -> str:
+    return hashlib.sha256(json.dumps(values, default=str).encode("utf-8")).hexdigest()[:16]
