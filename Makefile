@@ -8,7 +8,7 @@ DATA    ?= data
 SAMPLE  := data/sample/sources.toml
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install browser sample bench clean
+.PHONY: run test install browser sample bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,16 +24,20 @@ sample: install
 run: sample
 	$(VENV)/bin/catalog --data $(DATA) serve --host 127.0.0.1 --port 8000
 
-# The browser tests drive Debian's chromium; they fail (never skip) without it.
+# The browser tests drive Debian's chromium and inject axe-core from npm; they fail (never skip) without them.
 browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 	@$(CHROMIUM) --version
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 test: install browser
 	$(PY) -m pytest
 
 bench: install
 	$(PY) -m bench.sample_figures
+
+screenshots: install browser
+	$(PY) -m tests.browser.screenshots screenshots
 
 clean:
 	rm -rf $(VENV) $(DATA)/catalog.db* $(DATA)/index $(DATA)/reindex.lock

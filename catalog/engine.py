@@ -151,3 +151,22 @@ def _moments(
                 )
             )
     return moments
+
+
+def related(searcher: Searcher, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:
+    """Items sharing the most tags with this one, other kinds first (a video's workout,
+    the article on the same topic), at most two of a kind."""
+    keys = [t.replace(",", " ").strip().lower() for t in tags if t.strip()]
+    if not keys:
+        return []
+    query = wq.And([wq.Term("doc", "item"), wq.Or([wq.Term("tag", key) for key in keys])])
+    hits = searcher.search(query, limit=limit * 5, mask=wq.Term("item_id", item_id))
+    kind_of = searcher.reader().column_reader("kind")
+    found = sorted(((hit["item_id"], kind_of[hit.docnum]) for hit in hits), key=lambda pair: pair[1] == own_kind)
+    chosen: list[str] = []
+    per_kind: dict[str, int] = {}
+    for found_id, kind in found:
+        if per_kind.get(kind, 0) < 2 and len(chosen) < limit:
+            chosen.append(found_id)
+            per_kind[kind] = per_kind.get(kind, 0) + 1
+    return chosen

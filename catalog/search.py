@@ -21,6 +21,7 @@ from catalog.query import ParsedQuery, parse
 from catalog.vocabulary import fold
 
 MAX_PER_PAGE = 50
+SHORT_SNIPPET_CHARS = 140
 MAX_PAGE = 100
 SORTS = ("relevance", "newest")
 
@@ -105,7 +106,9 @@ def _result(item: dict, moments: list[engine.Moment], parsed: ParsedQuery, db: D
         key=lambda m: m["start"] if m["start"] is not None else -1,
     )
     terms = parsed.highlight_terms
-    snippet = shown[0]["text_html"] if shown else highlight(item["description"] or "", terms)
+    snippet = highlight(item["description"] or "", terms)
+    if shown and "<mark>" not in snippet:  # the moments show the matches; keep the summary short
+        snippet = highlight(item["description"] or "", terms, max_chars=SHORT_SNIPPET_CHARS)
     return {
         "id": item["id"],
         "kind": item["kind"],
@@ -148,3 +151,14 @@ def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database
         "speaker": speaker,
         "chapter": text if moment.is_chapter else None,
     }
+
+
+def related_items(generation: Generation, db: Database, item: dict) -> list[dict]:
+    """Result cards of items related to `item`: the workouts that link to it, then shared topics."""
+    linked = store.workouts_linking(db, item["youtube_id"]) if item.get("youtube_id") else []
+    with generation.searcher() as searcher:
+        by_topic = engine.related(searcher, item["id"], item["kind"], item["tags"])
+    ids = list(dict.fromkeys([*linked, *by_topic]))[:4]
+    rows = store.get_items(db, ids)
+    nothing = parse("")
+    return [_result(rows[i], [], nothing, db) for i in ids if i in rows and rows[i]["status"] == "live"]

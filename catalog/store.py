@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from catalog.links import item_path
+from catalog.links import item_path, youtube_id_from_url
 from catalog.models import Chapter, Item, Segment
 from catalog.schema_migrations import migrations
 
@@ -136,7 +136,7 @@ def save_source(db: Database, name: str, kind: str, run_id: int, error: str | No
     db.table("sources").upsert(row, pk="name")
 
 
-def mark_missing(db: Database, source: str, seen: set[str], gone_after: int) -> int:
+def mark_missing(db: Database, source: str, seen: set[str], gone_after: int) -> set[str]:
     """Count another "gone" answer for the source's live items not seen this run.
 
     An item is hidden (status unavailable) after `gone_after` answers in a row and is
@@ -248,6 +248,14 @@ def live_texts(db: Database) -> Iterator[str]:
     for sql in queries:
         for (text,) in db.execute(sql):
             yield text or ""
+
+
+def workouts_linking(db: Database, youtube_id: str) -> list[str]:
+    """Ids of live workouts whose video is this YouTube video."""
+    rows = db.execute(
+        "select id, json_extract(extra, '$.video') from items where kind = 'workout' and status = 'live'"
+    )
+    return [item_id for item_id, video in rows if video and youtube_id_from_url(video) == youtube_id]
 
 
 def item_ids(db: Database, status: str | None = None) -> set[str]:

@@ -49,8 +49,30 @@ FACET_LABELS = {
 }
 
 
+VALUE_LABELS = {
+    "duration": {"under-10": "Under 10 min", "10-30": "10–30 min", "30-60": "30–60 min", "over-60": "Over an hour"},
+    "captions": {"manual": "Human transcript", "auto": "Auto-captions", "none": "No transcript"},
+}
+FACTS = {"focus": "Focus", "level": "Level", "equipment": "Equipment", "progression": "Progression", "channel": "Channel"}
+
+
 def facet_label(name: str) -> str:
     return FACET_LABELS.get(name, name.capitalize())
+
+
+def facet_value(name: str, value: str) -> str:
+    """How a facet value reads on the page: "under-10" is "Under 10 min"."""
+    return VALUE_LABELS.get(name, {}).get(value, value)
+
+
+def facts(extra: dict) -> list[tuple[str, str]]:
+    """The kind-specific fields worth showing, labelled, lists joined."""
+    shown = []
+    for key, label in FACTS.items():
+        value = extra.get(key)
+        if value:
+            shown.append((label, ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)))
+    return shown
 
 
 def register_filters(app: Flask) -> None:
@@ -59,3 +81,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_global(facet_args)
     app.add_template_global(page_args)
     app.add_template_global(facet_label)
+    app.add_template_global(facet_value)
+    app.add_template_global(facts)

@@ -141,7 +141,7 @@ def _read(response: requests.Response, url: str, policy: FetchPolicy) -> Respons
     status = response.status_code
     with response:
         if status in RETRYABLE:
-            wait = _retry_after(response.headers.get("retry-after"))
+            wait = retry_after(response.headers.get("retry-after"))
             reason = f"HTTP {status} {response.reason}" + (f", retry after {wait:g} s" if wait is not None else "")
             if wait is not None and wait > policy.max_retry_after:
                 raise FetchError(url, reason, status)
@@ -163,7 +163,8 @@ def _read(response: requests.Response, url: str, policy: FetchPolicy) -> Respons
     return Response(url=url, status=status, body=bytes(body), headers=headers)
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date), None if unreadable."""
     if not value:
         return None
     if value.strip().isdigit():

@@ -34,7 +34,7 @@ def test_results_page_filters_and_pages(client):
 
 def test_item_page_player_starts_at_t(client):
     html = page(client, f"{INTERVIEW}?t=134")
-    assert 'src="https://www.youtube-nocookie.com/embed/smplIntrv01?start=134"' in html
+    assert 'src="https://www.youtube-nocookie.com/embed/smplIntrv01?start=134&amp;enablejsapi=1' in html
     assert "Advice for older runners" in html  # chapters
     assert re.search(r'<p id="s-\d+" data-start="[\d.]+" class="current"', html)
     anchors = re.findall(r'<p id="s-(\d+)"', html)
@@ -80,3 +80,26 @@ def test_results_page_says_what_a_typo_was_searched_as(client):
     html = page(client, "/search?q=relya")
     assert 'Showing results for <a href="/search?q=relay"><strong>relay</strong></a>' in html
     assert f'href="{INTERVIEW}?t=134"' in html
+
+
+def test_clip_links_give_the_embed_a_start_and_an_end(client):
+    html = page(client, f"{INTERVIEW}?t=120&end=185")
+    assert "/embed/smplIntrv01?start=120&amp;end=185&amp;" in html
+    assert 'data-end="185"' in html and "Clip 2:00–3:05" in html
+    podcast = page(client, "/items/generic:riverbend-ep-042?t=61&end=90")
+    assert ".mp3#t=61,90" in podcast
+    assert "data-end" not in page(client, f"{INTERVIEW}?t=120&end=100")  # an end before the start is ignored
+
+
+def test_related_items_cross_kinds(client):
+    html = page(client, "/items/youtube:smplDrill02")
+    related = re.search(r'<ol class="results related">(.*?)</ol>', html, re.S).group(1)
+    assert 'href="/items/workout:race-week-strides-session"' in related  # the workout that uses this video
+    assert "youtube:smplDrill02" not in related
+
+
+def test_transcript_lines_offer_copy_links(client):
+    html = page(client, INTERVIEW)
+    links = re.findall(r'data-link="/items/youtube:smplIntrv01\?t=(\d+)"\s+data-source-link="([^"]+)"', html)
+    assert len(links) == html.count('<p id="s-')
+    assert all(source == f"https://www.youtube.com/watch?v=smplIntrv01&amp;t={t}s" for t, source in links)

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request
 from catalog import store
 from catalog.generations import NoGeneration
 from catalog.links import source_moment_url, youtube_id_from_url
-from catalog.search import SearchRequest, run_search
+from catalog.search import SearchRequest, related_items, run_search
 from catalog.web import get_db, live_index
 
 bp = Blueprint("pages", __name__)
@@ -49,16 +49,25 @@ def item(item_id: str):
         abort(404)
     start = request.args.get("t", type=int)
     start = max(0, start) if start is not None else None
+    end = request.args.get("end", type=int)
+    end = end if end is not None and start is not None and end > start else None
     segments = store.item_segments(db, item_id)
+    try:
+        related = related_items(live_index().current(), db, found)
+    except NoGeneration:
+        related = []
     return render_template(
         "item.html",
         item=found,
         start=start,
+        end=end,
         segments=segments,
         current_seq=_segment_at(segments, start),
         chapters=store.item_chapters(db, item_id),
         source_link=source_moment_url(found, start),
+        source_links={s["seq"]: source_moment_url(found, s["start"]) for s in segments},
         video=_linked_video(db, found["extra"].get("video")),
+        related=related,
     )
 
 

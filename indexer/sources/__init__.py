@@ -12,6 +12,8 @@ import importlib
 from types import ModuleType
 
 KINDS = {
+    "youtube": "youtube:channels",
+    "video": "youtube:pages",
     "ytdlp-folder": "ytdlp_folder",
     "podcast": "podcast",
     "articles": "articles",

@@ -65,7 +65,7 @@ def item_from_info(info: dict, path: Path, source_name: str, languages: list[str
         except CaptionError as exc:
             raise CaptionError(f"captions {caption['name']}: {exc}") from None
     return Item(
-        id=f"youtube:{info['id']}" if is_youtube else f"{info.get('extractor_key', 'video').lower()}:{info['id']}",
+        id=item_id(str(info.get("extractor_key") or "video"), str(info["id"])),
         kind="podcast" if _is_audio(info) else "video",
         title=title,
         source=source_name,
@@ -84,6 +84,11 @@ def item_from_info(info: dict, path: Path, source_name: str, languages: list[str
         chapters=_chapters(info),
         raw={"info": {k: v for k, v in info.items() if k not in UNKEPT_KEYS}, "caption": caption},
     )
+
+
+def item_id(extractor_key: str, video_id: str) -> str:
+    """Stable ids from yt-dlp's own: "youtube:VIDEOID", "generic:episode-12"."""
+    return f"{extractor_key.lower()}:{video_id}"
 
 
 def _is_audio(info: dict) -> bool:

@@ -5,25 +5,88 @@ There is no skip: if chromium cannot start, every browser test fails and says wh
 
 from __future__ import annotations
 
+import json
+import shutil
 import threading
+import wave
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serve(wsgi_app) -> tuple[str, object]:
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
 
 
 @pytest.fixture(scope="session")
 def live_server(sample_data) -> Iterator[str]:
     from app import create_app
 
-    server = make_server("127.0.0.1", 0, create_app({"DATA_DIR": str(sample_data)}), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url, server = serve(create_app({"DATA_DIR": str(sample_data)}))
+    yield url
+    server.shutdown()
+
+
+def silent_wav(path: Path, seconds: int) -> None:
+    """A playable, silent WAV (8 kHz, 8-bit mono: 8 KB a second) for the HTML5 player."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(8000)
+        out.writeframes(b"\x80" * 8000 * seconds)
+
+
+@pytest.fixture(scope="session")
+def media_server(tmp_path_factory) -> Iterator[str]:
+    """Serves generated audio with Range support, as a podcast host would."""
+    from werkzeug.utils import send_file
+
+    folder = tmp_path_factory.mktemp("media")
+    silent_wav(folder / "episode.wav", 480)
+
+    def app(environ, start_response):
+        response = send_file(folder / "episode.wav", environ, mimetype="audio/wav", conditional=True)
+        return response(environ, start_response)
+
+    url, server = serve(app)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def media_site(tmp_path_factory, media_server) -> Iterator[str]:
+    """The sample podcast episodes with their audio on 127.0.0.1, indexed and served."""
+    from app import create_app
+    from indexer.config import load_config
+    from indexer.run import reindex
+    from tests.conftest import SAMPLE
+
+    work = tmp_path_factory.mktemp("media-site")
+    shutil.copytree(SAMPLE / "podcast", work / "podcast")
+    for info_path in (work / "podcast").glob("*.info.json"):
+        info = json.loads(info_path.read_text())
+        info["url"] = f"{media_server}/{info['id']}.wav"
+        info_path.write_text(json.dumps(info))
+    (work / "sources.toml").write_text('[sources.podcast]\nkind = "ytdlp-folder"\npath = "podcast"\n')
+    data = work / "data"
+    assert reindex(load_config(work / "sources.toml"), data).exit_code == 0
+    url, server = serve(create_app({"DATA_DIR": str(data)}))
+    yield url
     server.shutdown()
 
 
@@ -40,8 +103,21 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], bypass_csp=True)
     tab = context.new_page()
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `make browser` (npm ci)", pytrace=False)
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -17,5 +17,5 @@ def test_search_then_open_a_moment(page: Page, live_server: str):
     first_moment.click()
     expect(page).to_have_url(re.compile(r"/items/youtube:smplIntrv01\?t=134$"))
     player = page.locator("iframe#player")
-    expect(player).to_have_attribute("src", re.compile(r"/embed/smplIntrv01\?start=134$"))
+    expect(player).to_have_attribute("src", re.compile(r"/embed/smplIntrv01\?start=134&"))
     expect(page.locator(".transcript p.current")).to_contain_text("four by four hundred relay")
