@@ -36,7 +36,7 @@ def moment_at(segments: list[dict], second: int, end: int | None = None) -> dict
     offsets = [offset for offset, _ in cues] + [len(text)]
     index = max((n for n, (_, cue_second) in enumerate(cues) if cue_second <= second), default=0)
     quote = _sentence(text, offsets[index], offsets[index + 1])
-    return {"start": second, "end": end if end is not None else segment["end"], "text": shorten(quote)}
+    return {"start": second, "end": end if end is not None else segment["end"], "text": _shorten(quote)}
 
 
 def social_meta(
@@ -50,9 +50,9 @@ def social_meta(
     at = f" at {clock(start)}" if start is not None else ""
     title = item["title"] + at
     if moment_text:
-        description = f"“{shorten(moment_text)}”{at}"
+        description = f"“{_shorten(moment_text)}”{at}"
     else:
-        description = shorten(item.get("description") or "")
+        description = _shorten(item.get("description") or "")
     image = item.get("thumbnail")
     rows = [
         ("property", "og:type", OG_TYPES.get(item["kind"], "website")),
@@ -69,12 +69,12 @@ def social_meta(
     return [(attribute, name, content) for attribute, name, content in rows if content]
 
 
-def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
-    """Collapse whitespace and cut at a word boundary before `limit` characters, with "…"."""
+def _shorten(text: str) -> str:
+    """Collapse whitespace and cut at a word boundary within DESCRIPTION_LIMIT characters, with "…"."""
     text = " ".join(text.split())
-    if len(text) <= limit:
+    if len(text) <= DESCRIPTION_LIMIT:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    cut = text[: DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.-–—") + "…"
 
 

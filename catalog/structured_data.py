@@ -38,7 +38,12 @@ def json_ld_script(data: dict) -> Markup:
 
 
 def _common(item: dict, page_url: str) -> dict:
-    return {"name": item["title"], "description": item.get("description"), "url": page_url, "keywords": item.get("tags")}
+    return {
+        "name": item["title"],
+        "description": item.get("description"),
+        "url": page_url,
+        "keywords": item.get("tags"),
+    }
 
 
 def _video(item: dict, page_url: str) -> dict:
@@ -60,7 +65,11 @@ def _video(item: dict, page_url: str) -> dict:
 
 
 def _podcast(item: dict, page_url: str) -> dict:
-    media = {"@type": "MediaObject", "contentUrl": item.get("media_url"), "duration": _iso_duration(item.get("duration"))}
+    media = {
+        "@type": "MediaObject",
+        "contentUrl": item.get("media_url"),
+        "duration": _iso_duration(item.get("duration")),
+    }
     return {
         "@type": "PodcastEpisode",
         **_common(item, page_url),
