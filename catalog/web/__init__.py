@@ -15,10 +15,11 @@ def init_app(app: Flask) -> None:
     """Give the app its per-process live index and a per-request read-only catalog."""
     app.extensions["live_index"] = LiveIndex(Path(app.config["DATA_DIR"]))
     app.teardown_appcontext(_close_db)
-    from catalog.web import api, pages  # the views need the helpers above
+    from catalog.web import api, discovery, pages  # the views need the helpers above
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(discovery.bp)
 
 
 def get_db() -> Database:

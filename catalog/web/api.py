@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+import json
+
+from flask import Blueprint, Response, jsonify, request
 
 from catalog.generations import NoGeneration
 from catalog.search import SearchRequest, run_search
@@ -28,4 +30,7 @@ def suggest():
         found = live_index().current().suggestions.lookup(prefix)
     except NoGeneration:
         found = []
+    if request.args.get("format") == "opensearch":  # the browser's address bar
+        body = json.dumps([prefix, [entry["text"] for entry in found]])
+        return Response(body, mimetype="application/x-suggestions+json")
     return jsonify(query=prefix, suggestions=found)

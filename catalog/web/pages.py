@@ -9,6 +9,7 @@ from catalog.generations import NoGeneration
 from catalog.links import source_moment_url, youtube_id_from_url
 from catalog.search import SearchRequest, related_items, run_search
 from catalog.web import get_db, live_index
+from catalog.web.discovery import item_head
 
 bp = Blueprint("pages", __name__)
 
@@ -52,6 +53,7 @@ def item(item_id: str):
     end = request.args.get("end", type=int)
     end = end if end is not None and start is not None and end > start else None
     segments = store.item_segments(db, item_id)
+    chapters = store.item_chapters(db, item_id)
     try:
         related = related_items(live_index().current(), db, found)
     except NoGeneration:
@@ -63,11 +65,12 @@ def item(item_id: str):
         end=end,
         segments=segments,
         current_seq=_segment_at(segments, start),
-        chapters=store.item_chapters(db, item_id),
+        chapters=chapters,
         source_link=source_moment_url(found, start),
         source_links={s["seq"]: source_moment_url(found, s["start"]) for s in segments},
         video=_linked_video(db, found["extra"].get("video")),
         related=related,
+        **item_head(found, chapters, segments, start, end),
     )
 
 
