@@ -137,3 +137,20 @@ def test_axe_finds_no_serious_violation(browser, live_server: str, path: str, sc
     page.goto(live_server + path)
     assert axe_violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=4x400+relay", "/items/youtube:smplIntrv01?t=134", "/browse"])
+def test_pages_are_light_and_do_not_shift(page: Page, live_server: str, path: str):
+    page.add_init_script(
+        "window.shift = 0; new PerformanceObserver(list => list.getEntries()"
+        ".forEach(e => { if (!e.hadRecentInput) window.shift += e.value; })).observe({type: 'layout-shift', buffered: true});"
+    )
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())  # no thumbnails, no YouTube
+    page.goto(live_server + path, wait_until="load")
+    page.wait_for_timeout(300)
+    own_bytes = page.evaluate(
+        "() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))"
+        ".filter(e => e.name.startsWith(location.origin)).reduce((sum, e) => sum + e.decodedBodySize, 0)"
+    )
+    assert 0 < own_bytes < 100_000
+    assert page.evaluate("window.shift") < 0.01
