@@ -124,7 +124,7 @@ function render(region, doc, state) {
   const pager = region.querySelector("#pager");
   pager.hidden = doc.pages < 2;
   pager.replaceChildren(...(doc.pages < 2 ? [] : renderPager(doc, state)));
-  region.dataset.state = "results";
+  region.hidden = false;
   const latest = document.getElementById("latest");
   if (latest) latest.hidden = true;
 }
