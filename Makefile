@@ -8,7 +8,7 @@ DATA    ?= data
 SAMPLE  := data/sample/sources.toml
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install browser sample bench screenshots clean
+.PHONY: run test install browser sample bench bench-10k screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,8 +33,12 @@ browser:
 test: install browser
 	$(PY) -m pytest
 
+# Benchmarks print figures; they are not tests. bench-10k is the long 10,000-hour run.
 bench: install
-	$(PY) -m bench.sample_figures
+	$(PY) -m bench
+
+bench-10k: install
+	$(PY) -m bench --sizes 10000
 
 screenshots: install browser
 	$(PY) -m tests.browser.screenshots screenshots

@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +27,8 @@ from catalog.suggest import Suggestions
 log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
+RESULT_CACHE_SIZE = 1024
+T = TypeVar("T")
 HISTORY = "HISTORY"
 
 
@@ -70,14 +75,46 @@ def write_pointer(data_dir: Path, name: str) -> None:
 
 @dataclass(eq=False)
 class Generation:
-    """One published index folder: the Whoosh index and the files built beside it."""
+    """One published index folder: the Whoosh index and the files built beside it.
+
+    A worker keeps its generation open and reuses one searcher per thread: opening a
+    searcher costs tens of milliseconds on a large index, searching with one does not.
+    """
 
     name: str
     folder: Path
     index: Index
 
+    def __post_init__(self) -> None:
+        self._local = threading.local()
+        self._results: OrderedDict = OrderedDict()
+        self._results_lock = threading.Lock()
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A result computed once per generation: the index does not change under it, so
+        a repeated query (the popular ones, a visitor paging back) costs a dict lookup."""
+        with self._results_lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        value = compute()
+        with self._results_lock:
+            self._results[key] = value
+            if len(self._results) > RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
+        return value
+
     def searcher(self) -> Searcher:
+        """A searcher for one-off use; close it (use `with`)."""
         return self.index.searcher()
+
+    @property
+    def shared_searcher(self) -> Searcher:
+        """This thread's long-lived searcher; never close it."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.index.searcher()
+        return searcher
 
     @cached_property
     def vocabulary(self) -> Vocabulary:

@@ -55,6 +55,12 @@ def _bounded_int(value: object, default: int, low: int, high: int) -> int:
 
 
 def run_search(generation: Generation, db: Database, request: SearchRequest) -> dict:
+    """The search document, from the generation's result cache when it was asked before."""
+    key = (request.q, request.page, request.per_page, request.sort, tuple(sorted(request.filters.items())))
+    return generation.remember(key, lambda: _search(generation, db, request))
+
+
+def _search(generation: Generation, db: Database, request: SearchRequest) -> dict:
     """Search. A query word that is no catalog word but a typo of one is searched as that
     word; a word no item contains is left out (unless nothing else is left). `suggestion`
     then holds the query as searched."""
@@ -70,15 +76,14 @@ def run_search(generation: Generation, db: Database, request: SearchRequest) -> 
         filters["speaker"] = parsed.speaker
     elif filters.get("speaker"):
         filters["speaker"] = " ".join(fold(filters["speaker"]).split())
-    with generation.searcher() as searcher:
-        found = engine.search(
-            searcher,
-            parsed,
-            filters,
-            page=request.page,
-            per_page=request.per_page,
-            newest_first=request.sort == "newest" or parsed.is_empty,
-        )
+    found = engine.search(
+        generation.shared_searcher,
+        parsed,
+        filters,
+        page=request.page,
+        per_page=request.per_page,
+        newest_first=request.sort == "newest" or parsed.is_empty,
+    )
     items = store.get_items(db, found.item_ids)
     results = [
         _result(items[item_id], found.moments.get(item_id, []), parsed, db)
@@ -156,8 +161,7 @@ def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database
 def related_items(generation: Generation, db: Database, item: dict) -> list[dict]:
     """Result cards of items related to `item`: the workouts that link to it, then shared topics."""
     linked = store.workouts_linking(db, item["youtube_id"]) if item.get("youtube_id") else []
-    with generation.searcher() as searcher:
-        by_topic = engine.related(searcher, item["id"], item["kind"], item["tags"])
+    by_topic = engine.related(generation.shared_searcher, item["id"], item["kind"], item["tags"])
     ids = list(dict.fromkeys([*linked, *by_topic]))[:4]
     rows = store.get_items(db, ids)
     nothing = parse("")

@@ -96,3 +96,11 @@ def test_api_answers_any_parameters(client, q, page, per_page, sort, kind):
     response = client.get("/api/search", query_string=args)
     assert response.status_code == 200
     assert DOCUMENTED <= set(response.get_json())
+
+
+def test_repeats_cost_a_304(client):
+    first = client.get("/api/search?q=relay")
+    assert first.headers["Cache-Control"] == "public, max-age=60" and first.headers["ETag"]
+    again = client.get("/api/search?q=relay", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert client.get("/status").headers["Cache-Control"] == "no-cache"

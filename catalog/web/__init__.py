@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g, request
 from sqlite_utils import Database
 
 from catalog import store
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     """Give the app its per-process live index and a per-request read-only catalog."""
     app.extensions["live_index"] = LiveIndex(Path(app.config["DATA_DIR"]))
     app.teardown_appcontext(_close_db)
+    app.after_request(_http_caching)
     from catalog.web import api, discovery, pages  # the views need the helpers above
 
     app.register_blueprint(pages.bp)
@@ -30,6 +31,23 @@ def get_db() -> Database:
 
 def live_index() -> LiveIndex:
     return current_app.extensions["live_index"]
+
+
+# What a CDN or browser may keep for a minute; /status and /healthz must always be fresh.
+SHARED_CACHE = "public, max-age=60"
+FRESH = {"pages.status", "health.healthz"}
+
+
+def _http_caching(response: Response) -> Response:
+    """An ETag on every successful GET (a repeat costs a 304) and a short shared max-age."""
+    if request.method != "GET" or response.status_code != 200 or response.direct_passthrough:
+        return response
+    if request.endpoint in FRESH:
+        response.cache_control.no_cache = True
+        return response
+    response.add_etag()
+    response.headers.setdefault("Cache-Control", SHARED_CACHE)
+    return response.make_conditional(request)
 
 
 def _close_db(_exc: BaseException | None) -> None:
