@@ -82,4 +82,4 @@ def test_accents_and_case_fold():
 def test_synonym_file_is_data(tmp_path):
     path = tmp_path / "synonyms.toml"
     path.write_text('[synonyms]\nfartlek = ["speed play"]\n')
-    assert load_synonyms(path) == {("fartlek",): "fartlek", ("speed", "play"): "fartlek"}
+    assert load_synonyms(path) == {"fartlek": [(("fartlek",), "fartlek")], "speed": [(("speed", "play"), "fartlek")]}
