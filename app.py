@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 
 from catalog import web
+from catalog.store import CatalogMissing
 from catalog.templating import register_filters
 
 HERE = Path(__file__).resolve().parent
@@ -30,5 +31,11 @@ def create_app(config: dict | None = None) -> Flask:
     @app.errorhandler(404)
     def not_found(_error):
         return render_template("error.html", status=404, message="Nothing here."), 404
+
+    @app.errorhandler(CatalogMissing)
+    def not_indexed(error):
+        if request.path.startswith("/api/") or request.path == "/healthz":
+            return jsonify(status="no-catalog", error=str(error)), 503
+        return render_template("error.html", status=503, message="The catalog has not been indexed yet."), 503
 
     return app

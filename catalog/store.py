@@ -36,10 +36,16 @@ def open_for_writing(data_dir: Path) -> Database:
     return db
 
 
+class CatalogMissing(LookupError):
+    """There is no catalog in the data folder yet: run `catalog reindex`."""
+
+
 def open_readonly(data_dir: Path) -> Database:
     """Open the catalog read-only, so nothing on the web side can write or take a write lock."""
-    uri = f"file:{db_path(data_dir)}?mode=ro"
-    return Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+    path = db_path(data_dir)
+    if not path.exists():
+        raise CatalogMissing(f"no catalog at {path}; run `catalog reindex`")
+    return Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
 
 
 def content_hash(item: Item) -> str:

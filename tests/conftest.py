@@ -72,7 +72,7 @@ def fresh_data(tmp_path) -> Path:
 def app(sample_data):
     from app import create_app
 
-    return create_app({"DATA_DIR": str(sample_data), "TESTING": True})
+    return create_app({"DATA_DIR": str(sample_data), "TESTING": True, "RATELIMIT_ENABLED": False})
 
 
 @pytest.fixture

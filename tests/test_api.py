@@ -104,3 +104,44 @@ def test_repeats_cost_a_304(client):
     again = client.get("/api/search?q=relay", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
     assert client.get("/status").headers["Cache-Control"] == "no-cache"
+
+
+def test_a_client_over_its_limit_gets_a_clear_429(sample_data):
+    from app import create_app
+
+    client = create_app({"DATA_DIR": str(sample_data), "RATELIMIT_API": "3 per minute"}).test_client()
+    statuses = [client.get("/api/search?q=relay").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get("/api/search?q=relay")
+    assert "too many requests" in refused.get_json()["error"] and int(refused.headers["Retry-After"]) > 0
+    assert client.get("/search?q=relay").status_code == 200  # pages are not limited
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' https://www.youtube.com;" in csp and "unsafe-inline" not in csp
+    assert "frame-src https://www.youtube-nocookie.com https://www.youtube.com" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers
+    secure = client.get("/", base_url="https://coach.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_healthz(client, tmp_path):
+    from app import create_app
+
+    health = client.get("/healthz")
+    body = health.get_json()
+    assert health.status_code == 200 and body["status"] == "ok" and body["generation"].startswith("gen-")
+    assert body["items"]["live"] == 11 and body["last_run"]["status"] == "ok" and body["last_run"]["age_seconds"] >= 0
+    assert health.headers["Cache-Control"] == "no-cache"
+    empty = create_app({"DATA_DIR": str(tmp_path)}).test_client().get("/healthz")
+    assert empty.status_code == 503 and empty.get_json()["status"] == "no-catalog"
+
+
+def test_openapi_description_is_served(client):
+    doc = client.get("/api/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.") and {"/api/search", "/api/suggest", "/healthz"} <= set(doc["paths"])

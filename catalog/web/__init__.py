@@ -16,11 +16,13 @@ def init_app(app: Flask) -> None:
     app.extensions["live_index"] = LiveIndex(Path(app.config["DATA_DIR"]))
     app.teardown_appcontext(_close_db)
     app.after_request(_http_caching)
-    from catalog.web import api, discovery, pages  # the views need the helpers above
+    from catalog.web import api, discovery, guard, health, pages  # the views need the helpers above
 
+    guard.init_app(app, api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(discovery.bp)
+    app.register_blueprint(health.bp)
 
 
 def get_db() -> Database:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from catalog.generations import NoGeneration
 from catalog.search import SearchRequest, run_search
 from catalog.web import get_db, live_index
 
+OPENAPI = Path(__file__).with_name("openapi.json")
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
@@ -34,3 +36,9 @@ def suggest():
         body = json.dumps([prefix, [entry["text"] for entry in found]])
         return Response(body, mimetype="application/x-suggestions+json")
     return jsonify(query=prefix, suggestions=found)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI description of the API and the pages (what fuzzers and clients read)."""
+    return current_app.response_class(OPENAPI.read_bytes(), mimetype="application/json")

@@ -1,0 +1,109 @@
+"""`python -m bench [--sizes 100,1000] [--quick]`: build, nightly, query and HTTP figures per catalog size.
+
+For each size (hours of speech) it generates (or takes from the cache) a synthetic catalog,
+works on a scratch copy of it, and prints one table: the full build, SQLite FTS5 beside us on
+the same segments and queries, the log in process, the API under gunicorn and wrk, the
+nightly run with 0% and 1% of the items changed, then the targets met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from bench import build, corpus, fts5, http_load, queries, report
+from catalog import store
+
+CACHE = Path.home() / ".cache" / "coach-catalog-bench"
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000", help="catalog sizes in hours of speech, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="the 100 h size only")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds of the query log")
+    parser.add_argument("--duration", type=float, default=10, help="seconds of HTTP load per concurrency level")
+    parser.add_argument("--cache", type=Path, default=CACHE, help=f"where corpora are kept (default {CACHE})")
+    parser.add_argument("--profile", action="store_true", help="also print cProfile top 20 of build and queries")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print where it is")
+    args = parser.parse_args(argv)
+    args.sizes = [100.0] if args.quick else [float(s) for s in args.sizes.split(",") if s.strip()]
+    return args
+
+
+def _corpus_figures(folder: Path, data: Path, generated_s: float | None) -> dict:
+    counts = store.counts(store.open_readonly(data))
+    return {
+        "folder": str(folder), "generated_s": generated_s, "items": counts["live"], "by_kind": counts["by_kind"],
+        "segments": counts["segments"], "words": build.segment_words(data),
+        "media_mb": build.folder_bytes(folder / "media") / 1e6, "db_mb": store.db_path(data).stat().st_size / 1e6,
+    }
+
+
+def _queries(data: Path, rounds: int, profile: bool) -> dict:
+    runners = {"ours": queries.ours(data), "fts5": fts5.runner(data)}
+    log = queries.QUERY_LOG
+    samples = queries.measure(runners, log, rounds)
+    zero = {"ours": sum(runners["ours"](q)["total"] == 0 for q in log),
+            "fts5": sum(not runners["fts5"](q) for q in log)}
+    return {
+        "count": len(log), "rounds": rounds, "zero": zero,
+        "ours": queries.by_kind(samples["ours"], log), "fts5": queries.by_kind(samples["fts5"], log),
+        "slowest": queries.slowest(samples["ours"], log),
+        "profile": queries.profile(runners["ours"], log, rounds) if profile else None,
+    }
+
+
+def _http(data: Path, seconds: float) -> dict:
+    try:
+        return http_load.load(data, queries.QUERY_LOG, seconds)
+    except http_load.LoadToolMissing as exc:
+        return {"skipped": str(exc)}
+
+
+def _nightly(work: Path, share: float) -> dict:
+    edited = corpus.edit_share(work / "media", share)
+    run = build.run_phase("nightly", work / "data", work / "media" / "sources.toml")
+    return {**run, "share": share, "edited": edited}
+
+
+def run_size(hours: float, args: argparse.Namespace) -> dict:
+    """Every figure of one catalog size, measured on a scratch copy of its cached corpus."""
+    folder, generated_s = corpus.ensure(hours, args.seed, args.cache)
+    work = build.working_copy(folder)
+    data = work / "data"
+    try:
+        result = {"hours": hours, "seed": args.seed, "corpus": _corpus_figures(folder, data, generated_s)}
+        profile = work / "build.profile" if args.profile else None
+        built = build.run_phase("build", data, profile=profile)
+        built["words_per_s"] = result["corpus"]["words"] / built["wall_s"]
+        built["index_mb"] = build.index_bytes(data) / 1e6
+        built["profile"] = profile.read_text() if profile else None
+        result.update(build=built, fts5_build=fts5.build(data))
+        result["queries"] = _queries(data, args.rounds, args.profile)
+        result["http"] = _http(data, args.duration)
+        result["nightly"] = [_nightly(work, 0.0), _nightly(work, 0.01)]
+        return result
+    finally:
+        if args.keep:
+            print(f"scratch folder kept: {work}", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(argv)
+    print(report.header(), flush=True)
+    for hours in args.sizes:
+        result = run_size(hours, args)
+        print("\n" + report.size_table(result) + "\n\n" + report.targets(result), flush=True)
+        if args.profile:
+            print(f"\ncProfile, full build at {hours:,g} h (top 20 by cumulative time):\n{result['build']['profile']}")
+            print(f"cProfile, in-process queries at {hours:,g} h:\n{result['queries']['profile']}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

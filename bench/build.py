@@ -1,0 +1,131 @@
+"""The write side, measured: a full index build and the nightly `reindex`, each in a fresh process.
+
+Each phase runs as `python -m bench.build PHASE DATA [CONFIG]` so that its peak RSS and CPU
+time are its own (children included, should the build fork), as a cron job's would be. The
+parent reads one JSON line back. Run over a working copy of a cached corpus: the catalog is
+copied, the media files hard-linked (edits replace files, so the cache stays as it was).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from catalog import store
+from catalog.generations import index_root, live_name
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def working_copy(corpus: Path) -> Path:
+    """A scratch folder holding a copy of the corpus's catalog and links to its media files."""
+    work = Path(tempfile.mkdtemp(prefix="coach-bench-"))
+    (work / "data").mkdir()
+    shutil.copy2(corpus / "data" / store.DB_NAME, work / "data" / store.DB_NAME)
+    shutil.copytree(corpus / "media", work / "media", copy_function=_link_or_copy)
+    return work
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another filesystem
+        shutil.copy2(source, target)
+
+
+def run_phase(phase: str, data_dir: Path, config: Path | None = None, profile: Path | None = None) -> dict:
+    """Run one phase in a child Python; returns its measurements."""
+    command = [sys.executable, "-m", "bench.build", phase, str(data_dir)]
+    command += [str(config)] if config else []
+    command += ["--profile", str(profile)] if profile else []
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench phase {phase} failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_wall_s"] = time.perf_counter() - started
+    return result
+
+
+def segment_words(data_dir: Path) -> int:
+    """Words of all live segment text: what a build indexes, for words/s."""
+    db = store.open_readonly(data_dir)
+    sql = "select s.text from segments s join items i on i.id = s.item_id where i.status = 'live'"
+    total = sum(len(text.split()) for (text,) in db.execute(sql))
+    db.close()
+    return total
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def index_bytes(data_dir: Path) -> int:
+    """Size on disk of the live generation."""
+    return folder_bytes(index_root(data_dir) / live_name(data_dir))
+
+
+def _usage() -> dict:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+        "peak_rss_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024,  # Linux reports KiB
+    }
+
+
+def _build(data_dir: Path) -> dict:
+    from indexer import build
+
+    db = store.open_for_writing(data_dir)
+    name = build.build_generation(db, data_dir)
+    build.publish(data_dir, name)
+    return {"generation": name}
+
+
+def _nightly(data_dir: Path, config: Path) -> dict:
+    from indexer.config import load_config
+    from indexer.run import reindex
+
+    report = reindex(load_config(config), data_dir)
+    counts = {key: sum(getattr(s, key) for s in report.sources) for key in ("new", "updated", "unchanged", "failed")}
+    return {**counts, "published": report.published, "errors": len(report.errors) + len(report.problems)}
+
+
+def _main(argv: list[str]) -> None:
+    phase, data_dir, rest = argv[0], Path(argv[1]), argv[2:]
+    profile = Path(rest[rest.index("--profile") + 1]) if "--profile" in rest else None
+    config = Path(rest[0]) if rest and rest[0] != "--profile" else None
+    profiler = cProfile.Profile() if profile else None
+    before = _usage()["cpu_s"]
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    result = _build(data_dir) if phase == "build" else _nightly(data_dir, config)
+    if profiler:
+        profiler.disable()
+        profile.write_text(top_functions(profiler))
+    wall = time.perf_counter() - started
+    usage = _usage()
+    cpu = usage["cpu_s"] - before
+    print(json.dumps({**result, "wall_s": wall, "cpu_s": cpu, "cores": cpu / wall, "peak_rss_mb": usage["peak_rss_mb"]}))
+
+
+def top_functions(profiler: cProfile.Profile, count: int = 20) -> str:
+    """The `count` functions with the most cumulative time, as pstats prints them."""
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(count)
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

@@ -1,0 +1,70 @@
+"""What every response carries, and what every API client is held to.
+
+- Security headers: a CSP with no inline script (the YouTube embed and its API are the only
+  third parties allowed), nosniff, a referrer policy, no framing by others, HSTS behind TLS.
+- Per-client rate limits on the JSON API (Flask-Limiter), answered with a clear 429.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import TooManyRequests
+
+YOUTUBE_FRAMES = "https://www.youtube-nocookie.com https://www.youtube.com"
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' https://www.youtube.com",  # the IFrame API script, nothing inline
+        f"frame-src {YOUTUBE_FRAMES}",
+        "img-src 'self' https: data:",  # thumbnails live on the sources' hosts
+        "media-src 'self' https: http:",  # podcast audio lives on the hosts of the feeds
+        "style-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+def init_app(app: Flask, api: Blueprint) -> None:
+    """Headers on every response; per-client limits on the `api` blueprint.
+
+    Limits are counted per worker process unless RATELIMIT_STORAGE_URI names a shared
+    store (a Redis URL, say), as it should behind a load balancer.
+    """
+    app.config.setdefault("RATELIMIT_API", "20 per second; 300 per minute")
+    limiter = Limiter(get_remote_address, app=app, headers_enabled=True, storage_uri="memory://")
+    limiter.limit(api_limit)(api)
+    app.after_request(_security_headers)
+    app.register_error_handler(429, _too_many)
+
+
+def api_limit() -> str:
+    """The API's per-client limit, from config (Flask-Limiter calls this per request)."""
+    return current_app.config["RATELIMIT_API"]
+
+
+def _security_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def _too_many(error: TooManyRequests) -> Response:
+    """A clear 429 in JSON; Flask-Limiter adds Retry-After and the X-RateLimit headers."""
+    response = jsonify(error=f"too many requests: the limit is {error.description}; retry after the Retry-After seconds")
+    response.status_code = 429
+    return response

@@ -1,0 +1,30 @@
+"""Schemathesis fuzzes every operation of /api/openapi.json: no request may get a 5xx,
+and every answer must match the description."""
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from app import create_app
+from tests.conftest import SAMPLE
+
+
+def _app():
+    # Built at collection time, before fixtures exist, so it indexes the sample itself.
+    import tempfile
+    from pathlib import Path
+
+    from indexer.config import load_config
+    from indexer.run import reindex
+
+    data = Path(tempfile.mkdtemp(prefix="fuzz-data-"))
+    reindex(load_config(SAMPLE / "sources.toml"), data)
+    return create_app({"DATA_DIR": str(data), "RATELIMIT_ENABLED": False})
+
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", _app())
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_operation_answers_5xx_or_off_contract(case):
+    case.call_and_validate()
