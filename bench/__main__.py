@@ -35,7 +35,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _corpus_figures(folder: Path, data: Path, generated_s: float | None) -> dict:
-    counts = store.counts(store.open_readonly(data))
+    db = store.open_readonly(data)
+    counts = store.counts(db)
+    db.close()
     return {
         "folder": str(folder), "generated_s": generated_s, "items": counts["live"], "by_kind": counts["by_kind"],
         "segments": counts["segments"], "words": build.segment_words(data),
@@ -44,16 +46,16 @@ def _corpus_figures(folder: Path, data: Path, generated_s: float | None) -> dict
 
 
 def _queries(data: Path, rounds: int, profile: bool) -> dict:
-    runners = {"ours": queries.ours(data), "fts5": fts5.runner(data)}
+    runners = {"first": queries.FirstTime(data), "repeated": queries.repeated(data), "fts5": fts5.runner(data)}
     log = queries.QUERY_LOG
     samples = queries.measure(runners, log, rounds)
-    zero = {"ours": sum(runners["ours"](q)["total"] == 0 for q in log),
+    zero = {"ours": sum(runners["first"](q)["total"] == 0 for q in log),
             "fts5": sum(not runners["fts5"](q) for q in log)}
     return {
         "count": len(log), "rounds": rounds, "zero": zero,
-        "ours": queries.by_kind(samples["ours"], log), "fts5": queries.by_kind(samples["fts5"], log),
-        "slowest": queries.slowest(samples["ours"], log),
-        "profile": queries.profile(runners["ours"], log, rounds) if profile else None,
+        **{name: queries.by_kind(times, log) for name, times in samples.items()},
+        "slowest": queries.slowest(samples["first"], log),
+        "profile": queries.profile(runners["first"], log, rounds) if profile else None,
     }
 
 

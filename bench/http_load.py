@@ -1,8 +1,12 @@
 """Over HTTP: `gunicorn -w 2 'app:create_app()'` on the bench catalog, loaded by wrk.
 
 wrk (Debian's package) runs a Lua script that cycles through the query log's
-`/api/search` URLs and prints its own percentiles. The load runs on the same machine
-as the server, so wrk's thread takes some of the CPU the workers would have.
+`/api/search` URLs and prints its own percentiles, in two workloads: "repeated", the log
+as it is (after one pass every query has been asked before), and "first time", where each
+request's `q` starts with a different number of spaces ("+"), which the query parser
+drops, so that no two requests look alike to a result cache. The load runs on the same
+machine as the server, so wrk's thread takes some of the CPU the workers would have.
+The per-client API rate limit is lifted (all the load comes from one client).
 """
 
 from __future__ import annotations
@@ -18,19 +22,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 
 from bench.queries import Query
 
 REPO = Path(__file__).resolve().parents[1]
 LEVELS = (1, 8, 32)
 WORKERS = 2
+WORKLOADS = ("first time", "repeated")
+NO_RATE_LIMIT = {"CATALOG_RATELIMIT_API": "1000000 per second"}
 LUA = """
 local paths = {PATHS}
-local next_path = 0
+local next_path, pass, pad = 0, 0, false
+init = function(args)
+  pass, pad = tonumber(args[1]), args[2] == "pad"
+end
 request = function()
   next_path = next_path % #paths + 1
-  return wrk.format("GET", paths[next_path])
+  if next_path == 1 then pass = pass + 1 end
+  local path = paths[next_path]
+  if pad then path = "/api/search?q=" .. string.rep("+", pass) .. path:sub(15) end
+  return wrk.format("GET", path)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -77,7 +89,7 @@ def gunicorn(data_dir: Path, log_path: Path) -> Iterator[Server]:
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "app:create_app()"]
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, "CATALOG_DATA": str(data_dir)},
+        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **NO_RATE_LIMIT, "CATALOG_DATA": str(data_dir)},
                                    stdout=log, stderr=subprocess.STDOUT)
         try:
             server = Server(process.pid, f"http://127.0.0.1:{port}")
@@ -103,15 +115,19 @@ def _wait_ready(server: Server, process: subprocess.Popen, log_path: Path, timeo
 
 
 def write_script(queries: list[Query], path: Path) -> Path:
+    assert all(q.path.startswith("/api/search?q=") for q in queries), "the Lua padding expects q first"
     paths = ", ".join(f'"{q.path}"' for q in queries)  # urlencoded: plain ASCII, no quotes
     path.write_text(LUA.replace("{PATHS}", "{" + paths + "}"))
     return path
 
 
-def run_wrk(wrk: str, server: Server, script: Path, clients: int, seconds: float) -> dict:
-    """One load level: requests/s, latency percentiles in ms, and failed requests."""
+def run_wrk(wrk: str, server: Server, script: Path, clients: int, seconds: float, pad_from: int | None) -> dict:
+    """One load level: requests/s, latency percentiles in ms, and failed requests.
+
+    `pad_from`: pad each pass through the log with one more space than the last,
+    starting there (None: no padding, the log repeats as it is)."""
     command = [wrk, "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(script), server.url]
+               "-s", str(script), server.url, "--", str(pad_from or 0), "pad" if pad_from is not None else "as-is"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_RESULT")), None)
     if line is None:
@@ -142,8 +158,26 @@ def load(data_dir: Path, queries: list[Query], seconds: float) -> dict:
     wrk = ensure_wrk()
     work = Path(data_dir).parent
     script = write_script(queries, work / "queries.lua")
+    levels, passes = [], 0
     with gunicorn(data_dir, work / "gunicorn.log") as server:
-        run_wrk(wrk, server, script, 2, min(seconds, 3))  # warm-up: each worker opens the index
-        levels = [run_wrk(wrk, server, script, clients, seconds) for clients in LEVELS]
+        for workload in WORKLOADS:
+            for clients in (2, *LEVELS):  # 2 clients first, not reported: a warm-up for both workers
+                padded = workload == "first time"
+                level = run_wrk(wrk, server, script, clients, min(seconds, 3) if clients == 2 else seconds,
+                                passes if padded else None)
+                passes += level["requests"] // len(queries) + 2 if padded else 0
+                if clients != 2:
+                    levels.append({**level, "workload": workload})
         rss = worker_rss_mb(server.pid)
-    return {"levels": levels, "worker_rss_mb": rss, "seconds": seconds}
+        failing = next((lv for lv in levels if lv["errors"]), None)
+        probe = _status(server, queries[0]) if failing else None
+    return {"levels": levels, "worker_rss_mb": rss, "seconds": seconds, "probe": probe}
+
+
+def _status(server: Server, query: Query) -> str:
+    """What one request answers now, to say what the errors were."""
+    try:
+        with urllib.request.urlopen(server.url + query.path, timeout=30) as response:
+            return f"{query.path} answers {response.status}"
+    except HTTPError as exc:
+        return f"{query.path} answers {exc.code} {exc.reason}"

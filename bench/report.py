@@ -37,7 +37,8 @@ def size_table(r: dict) -> str:
         f"index {b['index_mb']:.1f} MB on disk",
     ]
     for run in r["nightly"]:
-        change = "nothing changed" if not run["edited"] else f"{run['edited']} media items edited upstream"
+        plural = "s" if run["edited"] != 1 else ""
+        change = f"{run['edited']} video/episode{plural} edited upstream" if run["edited"] else "nothing changed"
         lines.append(
             f"nightly {run['share']:>3.0%}  reindex, {change}: {run['wall_s']:.1f} s wall "
             f"({run['process_wall_s']:.1f} s with interpreter start) | {run['new']} new, {run['updated']} updated, "
@@ -53,16 +54,21 @@ def size_table(r: dict) -> str:
 def _query_lines(q: dict) -> list[str]:
     lines = [
         f"in-process queries: {q['count']} queries, warm-up pass + {q['rounds']} interleaved rounds; latency in ms",
+        "ours = run_search, each query asked for the first time on a warm generation (no result cached)",
         f"{'class':<15}{'n':>5} | {'ours p50':>8} {'p95':>8} {'p99':>8} | {'FTS5 p50':>8} {'p95':>8} {'p99':>8} |"
         f" {'ours/FTS5 p50':>13} {'p95':>6} {'p99':>6}",
     ]
     for kind in ["all", *KINDS]:
-        ours, fts = p50_95_99(q["ours"][kind]), p50_95_99(q["fts5"][kind])
+        ours, fts = p50_95_99(q["first"][kind]), p50_95_99(q["fts5"][kind])
         ratios = " ".join(f"{a / b:6.1f}" if b else "     -" for a, b in zip(ours, fts, strict=True))
-        lines.append(f"{kind:<15}{len(q['ours'][kind]):>5} | {_trio(ours)} | {_trio(fts)} | {'x':>7}{ratios}")
+        lines.append(f"{kind:<15}{len(q['first'][kind]):>5} | {_trio(ours)} | {_trio(fts)} | {ratios:>27}")
+    again = p50_95_99(q["repeated"]["all"])
+    lines.append(f"ours, the same queries asked again (one reused live generation, as a worker runs): "
+                 f"p50 {again[0]:.2f} ms, p95 {again[1]:.2f} ms, p99 {again[2]:.2f} ms")
     lines.append(f"queries with no result: ours {q['zero']['ours']} of {q['count']}, "
                  f"FTS5 {q['zero']['fts5']} of {q['count']} (FTS5 knows no typos, relays or spelled numbers)")
-    lines.append("slowest (ours, median ms): " + "; ".join(f"{label} {ms:.1f}" for label, ms in q["slowest"]))
+    lines.append("slowest (ours, first time, median ms): "
+                 + "; ".join(f"{label} {ms:.1f}" for label, ms in q["slowest"]))
     return lines
 
 
@@ -70,13 +76,16 @@ def _http_lines(h: dict) -> list[str]:
     if "skipped" in h:
         return [f"HTTP: skipped: {h['skipped']}"]
     lines = [
-        f"HTTP: gunicorn -w 2 'app:create_app()', wrk -t1 for {h['seconds']:g} s per level, "
-        "cycling through the log's /api/search URLs",
-        f"{'clients':>7} {'req/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'requests':>9} {'errors':>7}",
+        f"HTTP: gunicorn -w 2 'app:create_app()', wrk -t1 for {h['seconds']:g} s per level over the log's "
+        "/api/search URLs; 'first time': q padded so no request repeats, 'repeated': the log as it is",
+        f"{'workload':<12} {'clients':>7} {'req/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'requests':>9} "
+        f"{'errors':>7}",
     ]
     for lv in h["levels"]:
-        lines.append(f"{lv['clients']:>7} {lv['rps']:>9.1f} {lv['p50_ms']:>9.1f} {lv['p95_ms']:>9.1f} "
-                     f"{lv['p99_ms']:>9.1f} {lv['requests']:>9} {lv['errors']:>7}")
+        lines.append(f"{lv['workload']:<12} {lv['clients']:>7} {lv['rps']:>9.1f} {lv['p50_ms']:>9.1f} "
+                     f"{lv['p95_ms']:>9.1f} {lv['p99_ms']:>9.1f} {lv['requests']:>9} {lv['errors']:>7}")
+    if h["probe"]:
+        lines.append(f"errors are non-2xx answers or socket errors; now {h['probe']}")
     lines.append("gunicorn worker RSS after the load: " + ", ".join(f"{mb:.0f} MB" for mb in h["worker_rss_mb"]))
     return lines
 
@@ -92,16 +101,16 @@ class Target:
 
 def _measures(r: dict) -> list[tuple[Target, float | None]]:
     fts_p95 = p50_95_99(r["queries"]["fts5"]["all"])[1]
-    ours = p50_95_99(r["queries"]["ours"]["all"])
-    levels = {lv["clients"]: lv for lv in r["http"].get("levels", [])}
+    ours = p50_95_99(r["queries"]["first"]["all"])
+    levels = {lv["clients"]: lv for lv in r["http"].get("levels", []) if lv["workload"] == "first time"}
     eight = levels.get(8)
     rss = r["http"].get("worker_rss_mb")
     cores = os.cpu_count() or 1
     return [
         (Target(f"search p95 in process <= 1.5 x FTS5 p95 ({fts_p95:.1f} ms)", 1000, 1.5 * fts_p95, "ms", True),
          ours[1]),
-        (Target("req/s at 8 clients over HTTP >= 300", 1000, 300, "req/s", False), eight and eight["rps"]),
-        (Target("p95 at 8 clients over HTTP <= 50 ms", 1000, 50, "ms", True), eight and eight["p95_ms"]),
+        (Target("req/s at 8 clients, first-time queries >= 300", 1000, 300, "req/s", False), eight and eight["rps"]),
+        (Target("p95 at 8 clients, first-time queries <= 50 ms", 1000, 50, "ms", True), eight and eight["p95_ms"]),
         (Target("full rebuild >= 300,000 words/s", 1000, 300_000, "words/s", False), r["build"]["words_per_s"]),
         (Target(f"full rebuild uses both cores (>= {0.75 * cores:.1f} busy)", 1000, 0.75 * cores, "cores", False),
          r["build"]["cores"]),

@@ -21,6 +21,7 @@ from whoosh import index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from catalog.manifest import check_manifest
 from catalog.spelling import Vocabulary
 from catalog.suggest import Suggestions
 
@@ -126,8 +127,9 @@ class Generation:
 
 
 def open_generation(data_dir: Path, name: str) -> Generation:
-    """Open one generation and check that it can be searched."""
+    """Open one generation and check it: its files match the manifest and it can be searched."""
     folder = index_root(data_dir) / name
+    check_manifest(folder)
     ix = index.open_dir(str(folder))
     with ix.searcher() as searcher:
         searcher.doc_count()

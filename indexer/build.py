@@ -14,6 +14,7 @@ from whoosh import index
 from catalog import engine, store
 from catalog.generations import HISTORY, history, index_root, live_name, open_generation, write_pointer
 from catalog.index_schema import build_schema, documents
+from catalog.manifest import MANIFEST, write_manifest
 from catalog.query import parse
 from catalog.spelling import WORDS_FILE, count_words, write_words
 from catalog.suggest import SUGGEST_FILE, write_suggestions
@@ -61,13 +62,15 @@ def update_generation(db: Database, data_dir: Path, base: str, changed: set[str]
 
 
 def _write_lexicon(db: Database, folder: Path) -> None:
-    """The files beside the index: catalog words (typo tolerance) and autocomplete entries."""
+    """The files beside the index (catalog words for typo tolerance, autocomplete entries),
+    then the manifest of the finished folder."""
     phrases: Counter = Counter()
     write_words(count_words(store.live_texts(db), phrases), folder)
     write_suggestions(db, folder, phrases)
+    write_manifest(folder)
 
 
-_LOCKS = shutil.ignore_patterns("*LOCK*", WORDS_FILE, SUGGEST_FILE)
+_LOCKS = shutil.ignore_patterns("*LOCK*", WORDS_FILE, SUGGEST_FILE, MANIFEST)
 
 
 def check_generation(

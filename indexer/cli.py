@@ -17,7 +17,7 @@ import click
 from catalog import store
 from catalog.generations import LiveIndex, NoGeneration
 from catalog.search import SearchRequest, run_search
-from indexer import build
+from indexer import build, deploy
 from indexer.config import ConfigError, load_config
 from indexer.lock import LockBusy, run_lock
 from indexer.run import rebuild_index, reindex
@@ -105,6 +105,43 @@ def rollback_command(data_dir: Path) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"live generation is now {restored} (was {abandoned})")
+
+
+@cli.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.pass_obj
+def backup_command(data_dir: Path, dest: Path) -> None:
+    """Copy catalog.db to DEST with SQLite's online backup (safe while serving and indexing)."""
+    try:
+        target = deploy.backup(data_dir, dest)
+    except deploy.DeployError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"backed up the catalog to {target}")
+
+
+@cli.command("pack")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def pack_command(data_dir: Path, dest: Path) -> None:
+    """Pack the live generation and a catalog snapshot into DEST (a tar file) for other web nodes."""
+    try:
+        name = deploy.pack(data_dir, dest)
+    except deploy.DeployError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"packed generation {name} into {dest}")
+
+
+@cli.command("install")
+@click.argument("pack_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def install_command(data_dir: Path, pack_path: Path) -> None:
+    """Install a pack made by `catalog pack`, checking every SHA-256, and make it live."""
+    try:
+        name = deploy.install(pack_path, data_dir)
+    except deploy.DeployError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"installed and published generation {name}")
 
 
 @cli.command("search")

@@ -129,7 +129,9 @@ def test_search_without_an_index_is_a_usage_error(runner, fresh_data):
     assert result.exit_code == 2 and "catalog reindex" in result.output
 
 
-@pytest.mark.parametrize("command", ["reindex", "rebuild-index", "rollback", "search", "serve"])
+@pytest.mark.parametrize(
+    "command", ["reindex", "rebuild-index", "rollback", "search", "serve", "backup", "pack", "install"]
+)
 def test_every_command_has_help(runner, command):
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and len(result.output.splitlines()) > 3
