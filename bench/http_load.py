@@ -154,20 +154,24 @@ def worker_rss_mb(master_pid: int) -> list[float]:
 
 
 def load(data_dir: Path, queries: list[Query], seconds: float) -> dict:
-    """Start gunicorn, warm it, run every load level, read the workers' RSS, stop it."""
+    """Start gunicorn, warm it, run every workload at every load level, read the workers' RSS,
+    stop it. The repeated workload is warmed for long enough that both workers have answered
+    each query of the log, judged by the first-time rate at one client."""
     wrk = ensure_wrk()
     work = Path(data_dir).parent
     script = write_script(queries, work / "queries.lua")
     levels, passes = [], 0
     with gunicorn(data_dir, work / "gunicorn.log") as server:
+        run_wrk(wrk, server, script, 2, min(seconds, 3), None)  # each worker opens the index
         for workload in WORKLOADS:
-            for clients in (2, *LEVELS):  # 2 clients first, not reported: a warm-up for both workers
-                padded = workload == "first time"
-                level = run_wrk(wrk, server, script, clients, min(seconds, 3) if clients == 2 else seconds,
-                                passes if padded else None)
+            padded = workload == "first time"
+            if not padded:  # let both workers meet every query of the log a few times first
+                first_rps = levels[0]["rps"] or 1
+                run_wrk(wrk, server, script, 2, min(120, max(3, 6 * len(queries) / (2 * first_rps))), None)
+            for clients in LEVELS:
+                level = run_wrk(wrk, server, script, clients, seconds, passes if padded else None)
                 passes += level["requests"] // len(queries) + 2 if padded else 0
-                if clients != 2:
-                    levels.append({**level, "workload": workload})
+                levels.append({**level, "workload": workload})
         rss = worker_rss_mb(server.pid)
         failing = next((lv for lv in levels if lv["errors"]), None)
         probe = _status(server, queries[0]) if failing else None

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh import sorting
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 
 from catalog.index_schema import FACETS, FIELD_WEIGHTS
 from catalog.query import ParsedQuery
 
 MOMENTS_PER_ITEM = 3
+TIME_BUDGET = 2.0  # seconds for one item search
+MAX_FACET_VALUES = 40
 NEAR_SLOP = 3  # words allowed between two neighbouring query words for the closeness bonus
 NEAR_BOOST = 2.0
 MOMENT_FIELDS = ("transcript", "chapters")
@@ -36,6 +38,7 @@ class EngineResult:
     item_ids: list[str]
     moments: dict[str, list[Moment]] = field(default_factory=dict)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    partial: bool = False  # the time budget ran out: ranking saw only part of the matches
 
 
 def search(
@@ -45,29 +48,40 @@ def search(
     page: int = 1,
     per_page: int = 10,
     newest_first: bool = False,
+    budget: float = TIME_BUDGET,
 ) -> EngineResult:
-    """Rank items, count facets over every match, then find the moments of this page's items."""
-    facets = {
-        name: sorting.FieldFacet(name, allow_overlap=name in _OVERLAPPING) for name in FACETS
-    }
-    results = searcher.search_page(
-        _item_query(parsed),
-        page,
-        pagelen=per_page,
-        filter=_filter_query(filters),
+    """Rank items, count facets over every match, then find the moments of this page's items.
+
+    The item search stops after `budget` seconds; what was found by then is returned, marked
+    partial, so one pathological query cannot hold a worker.
+    """
+    facets = {name: sorting.FieldFacet(name, allow_overlap=name in _OVERLAPPING) for name in FACETS}
+    collector = searcher.collector(
+        limit=page * per_page,
+        sortedby=sorting.FieldFacet("published", reverse=True) if newest_first else None,
         groupedby=facets,
         maptype=sorting.Count,
-        sortedby=sorting.FieldFacet("published", reverse=True) if newest_first else None,
+        filter=_filter_query(filters),
     )
-    item_ids = [hit["item_id"] for hit in results]
-    facet_counts = {name: _sorted_counts(results.results.groups(name)) for name in FACETS}
-    total = results.total
+    timed = collectors.TimeLimitCollector(collector, timelimit=budget, use_alarm=False)
+    partial = False
+    try:
+        searcher.search_with_collector(_item_query(parsed), timed)
+    except TimeLimit:
+        partial = True
+    results = timed.results()
+    item_ids = [hit["item_id"] for hit in results[(page - 1) * per_page : page * per_page]]
+    facet_counts = {name: _sorted_counts(results.groups(name)) for name in FACETS}
     moments = _moments(searcher, parsed, item_ids, filters.get("speaker")) if not parsed.is_empty else {}
-    return EngineResult(total=total, item_ids=item_ids, moments=moments, facets=facet_counts)
+    return EngineResult(
+        total=len(results), item_ids=item_ids, moments=moments, facets=facet_counts, partial=partial
+    )
 
 
 def _sorted_counts(groups: dict) -> dict[str, int]:
-    return dict(sorted(((k, v) for k, v in groups.items() if k), key=lambda kv: (-kv[1], kv[0])))
+    """Largest first, at most MAX_FACET_VALUES per facet."""
+    ranked = sorted(((k, v) for k, v in groups.items() if k), key=lambda kv: (-kv[1], kv[0]))
+    return dict(ranked[:MAX_FACET_VALUES])
 
 
 def _on_fields(term: str, fields: dict[str, float]) -> wq.Query:

@@ -105,6 +105,10 @@ class Generation:
                 self._results.popitem(last=False)
         return value
 
+    def forget(self, key: Hashable) -> None:
+        with self._results_lock:
+            self._results.pop(key, None)
+
     def searcher(self) -> Searcher:
         """A searcher for one-off use; close it (use `with`)."""
         return self.index.searcher()

@@ -57,7 +57,10 @@ def _bounded_int(value: object, default: int, low: int, high: int) -> int:
 def run_search(generation: Generation, db: Database, request: SearchRequest) -> dict:
     """The search document, from the generation's result cache when it was asked before."""
     key = (request.q, request.page, request.per_page, request.sort, tuple(sorted(request.filters.items())))
-    return generation.remember(key, lambda: _search(generation, db, request))
+    doc = generation.remember(key, lambda: _search(generation, db, request))
+    if doc["partial"]:  # cut short by the time budget: worth trying again later, not keeping
+        generation.forget(key)
+    return doc
 
 
 def _search(generation: Generation, db: Database, request: SearchRequest) -> dict:
@@ -99,6 +102,7 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
         "sort": request.sort,
         "filters": filters,
         "facets": found.facets,
+        "partial": found.partial,
         "suggestion": corrected,
         "related_tags": generation.suggestions.related_tags(parsed.words) if not found.total else [],
         "results": results,

@@ -1,0 +1,26 @@
+"""One query cannot hold a worker: the item search stops at its time budget, marked partial."""
+
+from catalog import engine, store
+from catalog.generations import LiveIndex
+from catalog.models import Item, Segment
+from catalog.query import parse
+from catalog.search import SearchRequest, run_search
+from indexer import build
+
+
+def test_a_search_past_its_budget_returns_what_it_has(fresh_data):
+    db = store.open_for_writing(fresh_data)
+    with db.atomic():
+        for n in range(1200):
+            store.save_item(db, Item(id=f"workout:w{n}", kind="workout", title=f"Easy run {n}", source="w",
+                                     segments=(Segment(f"easy running day {n}"),)), "t")
+    build.publish(fresh_data, build.build_generation(db, fresh_data))
+    generation = LiveIndex(fresh_data).current()
+    searcher = generation.shared_searcher
+    unhurried = engine.search(searcher, parse("easy"), {})
+    assert not unhurried.partial and unhurried.total == 1200
+    hurried = engine.search(searcher, parse("easy"), {}, budget=0.000001)
+    assert hurried.partial and hurried.total < 1200
+
+    doc = run_search(generation, store.open_readonly(fresh_data), SearchRequest.from_args({"q": "easy"}))
+    assert doc["partial"] is False and doc["total"] == 1200
