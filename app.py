@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 
-from catalog import web
+from catalog import logs, web
 from catalog.store import CatalogMissing
 from catalog.templating import register_filters
 
@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]).resolve())
+    if not app.testing:
+        logs.configure(structured=True)
     register_filters(app)
     web.init_app(app)
 

@@ -27,7 +27,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds of the query log")
     parser.add_argument("--duration", type=float, default=10, help="seconds of HTTP load per concurrency level")
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"where corpora are kept (default {CACHE})")
-    parser.add_argument("--profile", action="store_true", help="also print cProfile top 20 of the build, a nightly run and the queries (separate runs)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print cProfile top 20 of the build, a nightly run and the queries (separate runs)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print where it is")
     args = parser.parse_args(argv)
     args.sizes = [100.0] if args.quick else [float(s) for s in args.sizes.split(",") if s.strip()]

@@ -88,9 +88,9 @@ def gunicorn(data_dir: Path, log_path: Path) -> Iterator[Server]:
     """gunicorn serving `data_dir` on a free local port, stopped on leaving the block."""
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "app:create_app()"]
+    env = {**os.environ, **NO_RATE_LIMIT, "CATALOG_DATA": str(data_dir)}
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **NO_RATE_LIMIT, "CATALOG_DATA": str(data_dir)},
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             server = Server(process.pid, f"http://127.0.0.1:{port}")
             _wait_ready(server, process, log_path)

@@ -7,14 +7,13 @@ Exit status: 0 all good, 1 some sources or checks failed (what could be indexed 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from catalog import store
+from catalog import logs, store
 from catalog.generations import LiveIndex, NoGeneration
 from catalog.search import SearchRequest, run_search
 from indexer import build, deploy
@@ -38,7 +37,7 @@ DEFAULT_DATA = "data"
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path) -> None:
     """Search catalog of a running coach's media."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logs.configure()
     ctx.obj = data_dir
 
 

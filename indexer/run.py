@@ -115,7 +115,10 @@ def _ingest(db: Database, source: SourceConfig, run: RunReport, dry_run: bool) -
             if isinstance(result, ItemFailure):
                 report.failed += 1
                 errors.append({"source": source.name, "item": result.item, "reason": result.reason})
-                log.warning("%s: %s: %s", source.name, result.item, result.reason)
+                log.warning(
+                    "%s: %s: %s", source.name, result.item, result.reason,
+                    extra={"fields": {"source": source.name, "item": result.item, "reason": result.reason}},
+                )
             elif isinstance(result, Unchanged | SourceUnchanged):
                 ids = context.known if isinstance(result, SourceUnchanged) else {result.item_id}
                 report.unchanged += len(ids - seen)
@@ -129,7 +132,10 @@ def _ingest(db: Database, source: SourceConfig, run: RunReport, dry_run: bool) -
     except SourceError as exc:
         report.error = str(exc)
         errors.append({"source": source.name, "item": None, "reason": str(exc)})
-        log.error("%s: %s; its items stay as they were", source.name, exc)
+        log.error(
+            "%s: %s; its items stay as they were", source.name, exc,
+            extra={"fields": {"source": source.name, "reason": str(exc)}},
+        )
     if dry_run:
         return report
     store.touch(db, seen & context.known, now)
@@ -198,9 +204,9 @@ def _rebuild(db: Database, data_dir: Path, config: Config, report: RunReport, ba
     if report.problems:
         build.discard(data_dir, name)
         for problem in report.problems:
-            log.error("generation %s not published: %s", name, problem)
+            log.error("generation %s not published: %s", name, problem, extra={"fields": {"generation": name}})
         return
-    log.info("publishing index generation %s", name)
+    log.info("publishing index generation %s", name, extra={"fields": {"generation": name}})
     build.publish(data_dir, name)
     report.published = True
 

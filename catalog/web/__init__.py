@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
@@ -10,12 +12,16 @@ from sqlite_utils import Database
 from catalog import store
 from catalog.generations import LiveIndex
 
+request_log = logging.getLogger("catalog.web.requests")
+
 
 def init_app(app: Flask) -> None:
     """Give the app its per-process live index and a per-request read-only catalog."""
     app.extensions["live_index"] = LiveIndex(Path(app.config["DATA_DIR"]))
     app.teardown_appcontext(_close_db)
+    app.before_request(_start_clock)
     app.after_request(_http_caching)
+    app.after_request(_log_request)
     from catalog.web import api, discovery, guard, health, pages  # the views need the helpers above
 
     guard.init_app(app, api.bp)
@@ -50,6 +56,23 @@ def _http_caching(response: Response) -> Response:
     response.add_etag()
     response.headers.setdefault("Cache-Control", SHARED_CACHE)
     return response.make_conditional(request)
+
+
+def _start_clock() -> None:
+    g.started = time.perf_counter()
+
+
+def _log_request(response: Response) -> Response:
+    """One structured line per request: what, how it went, how long it took."""
+    fields = {
+        "method": request.method,
+        "path": request.path,
+        "query": request.query_string.decode("latin-1")[:200],
+        "status": response.status_code,
+        "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+    }
+    request_log.info("request", extra={"fields": fields})
+    return response
 
 
 def _close_db(_exc: BaseException | None) -> None:
