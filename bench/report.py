@@ -13,7 +13,14 @@ from bench.queries import KINDS, p50_95_99
 
 def header() -> str:
     return (f"coach catalog bench: {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}, whoosh3 {version('whoosh3')}, gunicorn {version('gunicorn')}")
+            f"SQLite {sqlite3.sqlite_version}, whoosh3 {version('whoosh3')}, gunicorn {version('gunicorn')}; "
+            f"{load()}")
+
+
+def load() -> str:
+    """Other work on the machine skews every figure: say how busy it was."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 def _n(value: float) -> str:
@@ -47,7 +54,7 @@ def size_table(r: dict) -> str:
         )
     lines.append(f"FTS5 build    {f['wall_s']:.1f} s wall | {_n(c['words'] / f['wall_s'])} words/s | "
                  f"{_n(f['rows'])} rows | {f['size_mb']:.1f} MB file (text copy included)")
-    lines += ["", *_query_lines(r["queries"]), "", *_http_lines(r["http"])]
+    lines += ["", *_query_lines(r["queries"]), "", *_http_lines(r["http"]), f"machine after this size: {load()}"]
     return "\n".join(lines)
 
 

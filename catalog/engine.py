@@ -12,7 +12,8 @@ from whoosh import collectors, sorting
 from whoosh import query as wq
 from whoosh.searching import Searcher, TimeLimit
 
-from catalog.index_schema import FACETS, FIELD_WEIGHTS
+from catalog.facets import FacetTable
+from catalog.index_schema import FIELD_WEIGHTS
 from catalog.query import ParsedQuery
 
 MOMENTS_PER_ITEM = 3
@@ -21,7 +22,6 @@ MAX_FACET_VALUES = 40
 NEAR_SLOP = 3  # words allowed between two neighbouring query words for the closeness bonus
 NEAR_BOOST = 2.0
 MOMENT_FIELDS = ("transcript", "chapters")
-_OVERLAPPING = {"tag", "person"}
 
 
 @dataclass(frozen=True)
@@ -49,39 +49,41 @@ def search(
     per_page: int = 10,
     newest_first: bool = False,
     budget: float = TIME_BUDGET,
+    facet_table: FacetTable | None = None,
 ) -> EngineResult:
     """Rank items, count facets over every match, then find the moments of this page's items.
 
-    The item search stops after `budget` seconds; what was found by then is returned, marked
-    partial, so one pathological query cannot hold a worker.
+    Ranking is a plain top-k search, so Whoosh can skip blocks that cannot make the page.
+    It stops after `budget` seconds; what was found by then is returned, marked partial, so
+    one pathological query cannot hold a worker. Facets are counted over every matching
+    item document (there is one per item, so this stays cheap).
     """
-    facets = {name: sorting.FieldFacet(name, allow_overlap=name in _OVERLAPPING) for name in FACETS}
+    query, allowed = _item_query(parsed), _filter_query(filters)
     collector = searcher.collector(
         limit=page * per_page,
         sortedby=sorting.FieldFacet("published", reverse=True) if newest_first else None,
-        groupedby=facets,
-        maptype=sorting.Count,
-        filter=_filter_query(filters),
+        filter=allowed,
     )
     timed = collectors.TimeLimitCollector(collector, timelimit=budget, use_alarm=False)
     partial = False
     try:
-        searcher.search_with_collector(_item_query(parsed), timed)
+        searcher.search_with_collector(query, timed)
     except TimeLimit:
         partial = True
-    results = timed.results()
-    item_ids = [hit["item_id"] for hit in results[(page - 1) * per_page : page * per_page]]
-    facet_counts = {name: _sorted_counts(results.groups(name)) for name in FACETS}
+    hits = timed.results()[(page - 1) * per_page : page * per_page]
+    item_ids = [hit["item_id"] for hit in hits]
+    matched = set(searcher.docs_for_query(query))
+    if allowed is not None:
+        matched &= set(searcher.docs_for_query(allowed))
+    table = facet_table or FacetTable(searcher.reader())
     moments = _moments(searcher, parsed, item_ids, filters.get("speaker")) if not parsed.is_empty else {}
     return EngineResult(
-        total=len(results), item_ids=item_ids, moments=moments, facets=facet_counts, partial=partial
+        total=len(matched),
+        item_ids=item_ids,
+        moments=moments,
+        facets=table.count(matched, MAX_FACET_VALUES),
+        partial=partial,
     )
-
-
-def _sorted_counts(groups: dict) -> dict[str, int]:
-    """Largest first, at most MAX_FACET_VALUES per facet."""
-    ranked = sorted(((k, v) for k, v in groups.items() if k), key=lambda kv: (-kv[1], kv[0]))
-    return dict(ranked[:MAX_FACET_VALUES])
 
 
 def _on_fields(term: str, fields: dict[str, float]) -> wq.Query:

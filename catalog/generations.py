@@ -21,6 +21,7 @@ from whoosh import index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from catalog.facets import FacetTable
 from catalog.manifest import check_manifest
 from catalog.spelling import Vocabulary
 from catalog.suggest import Suggestions
@@ -124,6 +125,10 @@ class Generation:
     @cached_property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.folder)
+
+    @cached_property
+    def facet_table(self) -> FacetTable:
+        return FacetTable(self.shared_searcher.reader())
 
     @cached_property
     def suggestions(self) -> Suggestions:

@@ -11,9 +11,13 @@ from html import escape
 from catalog.analysis import term_spans
 
 SNIPPET_CHARS = 220
+SCAN_CHARS = 2000  # a match further into a long description is not worth analysing it all
 
 
 def highlight(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
+    if len(text) > SCAN_CHARS:
+        cut = text.rfind(" ", 0, SCAN_CHARS)
+        text = text[: cut if cut > 0 else SCAN_CHARS] + " …"
     spans = [(start, end) for term, start, end in term_spans(text) if term in terms]
     window_start, window_end = _window(text, spans, max_chars)
     out: list[str] = ["…" if window_start > 0 else ""]

@@ -86,6 +86,7 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
         page=request.page,
         per_page=request.per_page,
         newest_first=request.sort == "newest" or parsed.is_empty,
+        facet_table=generation.facet_table,
     )
     items = store.get_items(db, found.item_ids)
     results = [
@@ -117,7 +118,7 @@ def _result(item: dict, moments: list[engine.Moment], parsed: ParsedQuery, db: D
     terms = parsed.highlight_terms
     snippet = highlight(item["description"] or "", terms)
     if shown and "<mark>" not in snippet:  # the moments show the matches; keep the summary short
-        snippet = highlight(item["description"] or "", terms, max_chars=SHORT_SNIPPET_CHARS)
+        snippet = _shortened(snippet)
     return {
         "id": item["id"],
         "kind": item["kind"],
@@ -135,6 +136,14 @@ def _result(item: dict, moments: list[engine.Moment], parsed: ParsedQuery, db: D
         "snippet_html": snippet,
         "moments": shown,
     }
+
+
+def _shortened(snippet_html: str) -> str:
+    """A summary without marks, cut to SHORT_SNIPPET_CHARS at a word (it holds only escaped text)."""
+    if len(snippet_html) <= SHORT_SNIPPET_CHARS:
+        return snippet_html
+    cut = snippet_html.rfind(" ", 0, SHORT_SNIPPET_CHARS)
+    return snippet_html[: cut if cut > 0 else SHORT_SNIPPET_CHARS] + "…"
 
 
 _MOMENT_ROW = {

@@ -33,6 +33,13 @@ MARKS = (
     "alder birch cedar damson elder fir ginkgo hazel ivy juniper larch maple nutmeg olive "
     "pine quince rowan spruce teak umbrella viburnum willow yew zelkova acacia beech cherry"
 ).split()
+# Transcript text: the running words among made-up filler words, drawn with Zipf's law (the
+# n-th most common word n times rarer than the first), so a query word matches some items,
+# not all of them, as in real speech.
+_FILLER = [a + b + c for a in ("ba", "ko", "mi", "te", "su", "ra", "lo", "ne") for b in ("di", "fa", "gu", "pe", "vo")
+           for c in ("n", "sk", "rt", "m", "l")]
+VOCABULARY = random.Random(42).sample(WORDS + _FILLER, len(WORDS) + len(_FILLER))
+ZIPF = [1 / rank for rank in range(1, len(VOCABULARY) + 1)]
 SAMPLE_SOURCES = "".join(
     f'[sources.sample_{name}]\nkind = "{kind}"\npath = "{SAMPLE / name}"\n\n'
     for name, kind in (("videos", "ytdlp-folder"), ("podcast", "ytdlp-folder"), ("articles", "articles"))
@@ -64,14 +71,14 @@ def write_videos(folder: Path, numbers: range | list[int], revision: int, cues: 
             "extractor_key": "Generic",
             "duration": cues * 5 + 30,
             "upload_date": f"{2018 + n % 7}{1 + n % 12:02}{1 + n % 28:02}",
-            "description": " ".join(rng.choices(WORDS, k=30)),
+            "description": " ".join(rng.choices(VOCABULARY, ZIPF, k=30)),
             "tags": rng.sample(WORDS, 3),
             "subtitles": {"en": []},
         }
         (folder / f"{video_id}.info.json").write_text(json.dumps(info))
         lines = ["WEBVTT", ""]
         for cue in range(cues):
-            lines += [f"00:00:{cue * 4:02}.000 --> 00:00:{cue * 4 + 4:02}.000", " ".join(rng.choices(WORDS, k=10)), ""]
+            lines += [f"00:00:{cue * 4:02}.000 --> 00:00:{cue * 4 + 4:02}.000", " ".join(rng.choices(VOCABULARY, ZIPF, k=10)), ""]
         (folder / f"{video_id}.en.vtt").write_text("\n".join(lines))
 
 
