@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -41,6 +43,15 @@ def cli(ctx: click.Context, data_dir: Path) -> None:
     ctx.obj = data_dir
 
 
+@contextmanager
+def _usage_error_on(*errors: type[Exception]) -> Iterator[None]:
+    """Report these errors as usage errors (exit 2) with their one-line message."""
+    try:
+        yield
+    except errors as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @cli.command("reindex")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default="sources.toml", show_default=True)
 @click.option("--source", "only", multiple=True, help="Only this source (repeatable).")
@@ -49,10 +60,8 @@ def cli(ctx: click.Context, data_dir: Path) -> None:
 @click.pass_obj
 def reindex_command(data_dir: Path, config_path: Path, only: tuple[str, ...], full: bool, dry_run: bool) -> None:
     """Pull what is new or changed from every source and publish a checked index."""
-    try:
+    with _usage_error_on(ConfigError):
         config = load_config(config_path)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
     unknown = set(only) - {s.name for s in config.sources}
     if unknown:
         raise click.UsageError(f"no source named {', '.join(sorted(unknown))} in {config_path}")
@@ -111,10 +120,8 @@ def rollback_command(data_dir: Path) -> None:
 @click.pass_obj
 def backup_command(data_dir: Path, dest: Path) -> None:
     """Copy catalog.db to DEST with SQLite's online backup (safe while serving and indexing)."""
-    try:
+    with _usage_error_on(deploy.DeployError):
         target = deploy.backup(data_dir, dest)
-    except deploy.DeployError as exc:
-        raise click.UsageError(str(exc)) from None
     click.echo(f"backed up the catalog to {target}")
 
 
@@ -123,10 +130,8 @@ def backup_command(data_dir: Path, dest: Path) -> None:
 @click.pass_obj
 def pack_command(data_dir: Path, dest: Path) -> None:
     """Pack the live generation and a catalog snapshot into DEST (a tar file) for other web nodes."""
-    try:
+    with _usage_error_on(deploy.DeployError):
         name = deploy.pack(data_dir, dest)
-    except deploy.DeployError as exc:
-        raise click.UsageError(str(exc)) from None
     click.echo(f"packed generation {name} into {dest}")
 
 

@@ -54,14 +54,20 @@ def parse_transcript(text: str, mime_or_ext: str) -> list[Cue]:
     raise CaptionError(f"unsupported transcript type {mime_or_ext!r}")
 
 
-def _parse_json(text: str) -> list[Cue]:
+def json_list(text: str, key: str, what: str, error: type[ValueError] = CaptionError) -> list:
+    """The list under `key` of a JSON document, or `error` saying what is wrong with it."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CaptionError(f"not JSON: {error.msg} at line {error.lineno}") from None
-    segments = data.get("segments") if isinstance(data, dict) else None
-    if not isinstance(segments, list):
-        raise CaptionError('not a JSON transcript: no "segments" list')
+    except json.JSONDecodeError as exc:
+        raise error(f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    found = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(found, list):
+        raise error(f'not a JSON {what}: no "{key}" list')
+    return found
+
+
+def _parse_json(text: str) -> list[Cue]:
+    segments = json_list(text, "segments", "transcript")
     cues = []
     for number, segment in enumerate(segments, 1):
         if not isinstance(segment, dict) or not {"startTime", "endTime", "body"} <= segment.keys():

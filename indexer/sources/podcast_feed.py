@@ -27,7 +27,7 @@ from catalog.models import Chapter
 from indexer.html_clean import plain_text
 from indexer.safe_xml import parse_xml
 from indexer.sources.base import SourceError
-from indexer.transcripts import transcript_format
+from indexer.transcripts import json_list, transcript_format
 
 # The namespace's URI, and the one early feeds used.
 PODCAST_NAMESPACES = (
@@ -121,13 +121,7 @@ def safe_tree(body: bytes, url: str) -> Element:
 
 def chapters_from_json(text: str) -> tuple[Chapter, ...]:
     """The table of contents of a JSON Chapters file (entries with toc: false are not in it)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
-    entries = data.get("chapters") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError('not a JSON chapters file: no "chapters" list')
+    entries = json_list(text, "chapters", "chapters file", error=ValueError)
     return tuple(
         Chapter(start=float(c["startTime"]), title=str(c["title"]).strip())
         for c in entries

@@ -166,3 +166,12 @@ def generations_open(pid: int) -> set[str]:
             continue
     paths += Path(f"/proc/{pid}/maps").read_text().split()
     return {part for path in paths if "/index/gen-" in path for part in Path(path).parts if part.startswith("gen-")}
+
+
+def podcast_feed(items: list[str], title: str = "Coach Talk") -> str:
+    """An RSS 2.0 feed, with the iTunes and Podcasting 2.0 namespaces, around `<item>` elements."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'
+        f' xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>{title}</title>'
+        f"<link>https://example.com/</link>{''.join(items)}</channel></rss>"
+    )
