@@ -44,7 +44,8 @@ def init_app(app: Flask, api: Blueprint) -> None:
     store (a Redis URL, say), as it should behind a load balancer.
     """
     app.config.setdefault("RATELIMIT_API", "20 per second; 300 per minute")
-    limiter = Limiter(get_remote_address, app=app, headers_enabled=True, storage_uri="memory://")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter = Limiter(get_remote_address, app=app, headers_enabled=True)
     limiter.limit(api_limit)(api)
     app.after_request(_security_headers)
     app.register_error_handler(429, _too_many)
