@@ -8,6 +8,7 @@ auto-captions otherwise; the info.json tells which (`subtitles` vs `automatic_ca
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from indexer.sources.base import ItemFailure, SourceContext, SourceError
 from indexer.timed_text import segments_from
 
 KEYS = frozenset({"path", "languages"})
+_MEDIA_NUMBER = re.compile(r" \(\d+\)$")
 REQUIRED = ("path",)
 AUDIO_EXTS = {"mp3", "m4a", "aac", "ogg", "opus", "oga", "wav", "flac"}
 CAPTION_EXTS = ("vtt", "srt")
@@ -54,6 +56,8 @@ def _reason(exc: Exception) -> str:
 def item_from_info(info: dict, path: Path, source_name: str, languages: list[str]) -> Item:
     """Normalise one yt-dlp info dict (and the captions beside its file) into an Item."""
     title = str(info.get("title") or "").strip()
+    if info.get("extractor_key") == "HTML5MediaEmbed":  # yt-dlp numbers a page's media: "Page (1)"
+        title = _MEDIA_NUMBER.sub("", title)
     if not title or not info.get("id"):
         raise ValueError("info.json has no id or title")
     is_youtube = str(info.get("extractor_key", "")).lower() == "youtube"
