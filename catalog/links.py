@@ -8,6 +8,16 @@ from urllib.parse import parse_qs, quote, urlparse
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
 
+def web_url(url: object) -> str | None:
+    """`url` if it is an absolute http(s) URL, else None: a source's `javascript:` or `data:`
+    "thumbnail" or link must never reach a page."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    parsed = urlparse(url)
+    return url if parsed.scheme in ("http", "https") and parsed.netloc and not any(c in url for c in "\n\r\t") else None
+
+
 def item_path(item_id: str) -> str:
     """Our page for an item. Ids are stable, so this link survives re-indexing."""
     return f"/items/{quote(item_id, safe=':')}"

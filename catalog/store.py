@@ -14,12 +14,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from catalog.links import item_path, youtube_id_from_url
+from catalog.links import item_path, web_url, youtube_id_from_url
 from catalog.models import Chapter, Item, Segment
 from catalog.schema_migrations import migrations
 
 DB_NAME = "catalog.db"
 JSON_COLUMNS = ("tags", "people", "extra")
+URL_COLUMNS = ("source_url", "thumbnail", "media_url")
 
 
 def db_path(data_dir: Path) -> Path:
@@ -129,19 +130,6 @@ def source_items(db: Database, source: str) -> list[dict]:
     )
 
 
-def source_state(db: Database, name: str) -> dict:
-    row = db.execute("select state from sources where name = ?", [name]).fetchone()
-    return json.loads(row[0]) if row and row[0] else {}
-
-
-def save_source(db: Database, name: str, kind: str, run_id: int, error: str | None, state: dict | None) -> None:
-    """Record how a source fared in a run; its state is only replaced after a good run."""
-    row = {"name": name, "kind": kind, "last_run": run_id, "last_status": "failed" if error else "ok", "last_error": error}
-    if state is not None:
-        row["state"] = json.dumps(state)
-    db.table("sources").upsert(row, pk="name")
-
-
 def mark_missing(db: Database, source: str, seen: set[str], gone_after: int) -> set[str]:
     """Count another "gone" answer for the source's live items not seen this run.
 
@@ -170,6 +158,8 @@ def _item_row(item: Item) -> dict:
     for key in ("segments", "chapters", "raw"):
         row.pop(key)
     row["url"] = item_path(item.id)
+    for key in URL_COLUMNS:
+        row[key] = web_url(row[key])
     row["tags"] = list(item.tags)
     row["people"] = list(item.people)
     return row
@@ -271,16 +261,6 @@ def item_ids(db: Database, status: str | None = None) -> set[str]:
     return {row[0] for row in db.execute(sql, params)}
 
 
-def index_behind(db: Database) -> bool:
-    """True when a run changed the catalog after the last generation was published
-    (say its checks failed), so the next run must build even if nothing new arrives."""
-    row = db.execute(
-        "select exists(select 1 from runs where changed = 1 and id > "
-        "(select coalesce(max(id), 0) from runs where generation is not null))"
-    ).fetchone()
-    return bool(row[0])
-
-
 def counts(db: Database) -> dict:
     """Item counts by kind and status, for reports, /healthz and the status page."""
     result = {"items": 0, "live": 0, "unavailable": 0, "segments": 0, "by_kind": {}}
@@ -295,28 +275,3 @@ def counts(db: Database) -> dict:
             result["by_kind"][kind] = n
     result["segments"] = db.execute("select count(*) from segments").fetchone()[0]
     return result
-
-
-def last_runs(db: Database, limit: int = 10) -> list[dict]:
-    """The latest runs, newest first, with their summaries and errors decoded."""
-    rows = db.query("select * from runs order by id desc limit ?", [limit])
-    return [
-        {**row, "summary": json.loads(row["summary"] or "[]"), "errors": json.loads(row["errors"] or "[]")}
-        for row in rows
-    ]
-
-
-def source_statuses(db: Database) -> list[dict]:
-    """Each source's last outcome and its caption coverage (live items by caption source)."""
-    coverage: dict[str, dict[str, int]] = {}
-    for source, captions, n in db.execute(
-        "select source, captions, count(*) from items where status = 'live' group by source, captions"
-    ):
-        coverage.setdefault(source, {"manual": 0, "auto": 0, "none": 0})[captions] = n
-    rows = {row["name"]: dict(row) for row in db.query("select name, kind, last_run, last_status, last_error from sources")}
-    for name in coverage.keys() - rows.keys():
-        rows[name] = {"name": name, "kind": None, "last_run": None, "last_status": None, "last_error": None}
-    return [
-        {**row, "captions": coverage.get(name, {"manual": 0, "auto": 0, "none": 0})}
-        for name, row in sorted(rows.items())
-    ]

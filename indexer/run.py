@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from catalog import store
+from catalog import runs, store
 from catalog.generations import live_name
 from indexer import build
 from indexer.config import Config, SourceConfig
@@ -98,7 +98,7 @@ def reindex(
         for source in config.sources:
             if not only or source.name in only:
                 report.sources.append(_ingest(db, source, report, dry_run))
-        base = None if full or store.index_behind(db) else live_name(data_dir)
+        base = None if full or runs.index_behind(db) else live_name(data_dir)
         if not dry_run and (report.changed or base is None):
             _rebuild(db, data_dir, config, report, base)
         _record(db, report, dry_run)
@@ -144,7 +144,7 @@ def _ingest(db: Database, source: SourceConfig, run: RunReport, dry_run: bool) -
         hidden = store.mark_missing(db, source.name, seen, gone_after)
         report.unavailable = len(hidden)
         _note_change(db, run, hidden)
-    store.save_source(db, source.name, source.kind, run.run_id, report.error, None if report.error else context.state)
+    runs.save_source(db, source.name, source.kind, run.run_id, report.error, None if report.error else context.state)
     return report
 
 
@@ -163,7 +163,7 @@ def _context(db: Database, source: SourceConfig) -> SourceContext:
         policy=FetchPolicy.from_options(source.options),
         known={row["id"] for row in items},
         due=due_for_refresh(items, date.today()),
-        state=store.source_state(db, source.name),
+        state=runs.source_state(db, source.name),
         max_new=source.options.get("max_new"),
     )
 

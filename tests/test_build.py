@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from catalog import engine, store
+from catalog import engine, runs, store
 from catalog.generations import history, index_root, live_name, open_generation
 from catalog.models import Item, Segment
 from catalog.query import parse
@@ -93,6 +93,6 @@ def test_rollback_returns_to_the_previous_generation_and_forgets_the_bad_one(fre
     build.publish(fresh_data, second)
     assert build.rollback(db, fresh_data) == (second, first)
     assert live_name(fresh_data) == first and history(fresh_data) == [first]
-    assert store.index_behind(db), "the next run rebuilds from SQLite"
+    assert runs.index_behind(db), "the next run rebuilds from SQLite"
     with pytest.raises(build.NothingToRollBack):
         build.rollback(db, fresh_data)

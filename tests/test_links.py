@@ -20,3 +20,12 @@ def test_youtube_ids_from_urls():
     assert youtube_id_from_url("https://www.youtube.com/embed/dQw4w9WgXcQ") == "dQw4w9WgXcQ"
     assert youtube_id_from_url("https://example.com/watch?v=smplDrill02") is None
     assert youtube_id_from_url("not a url") is None
+
+
+def test_only_web_urls_pass():
+    from catalog.links import web_url
+
+    assert web_url("https://i.ytimg.com/vi/x/0.jpg") == "https://i.ytimg.com/vi/x/0.jpg"
+    for bad in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>", "vbscript:msgbox(1)",
+                "//evil.example/x", "/relative", "", None, 42, "https://ok.example/\nx"]:
+        assert web_url(bad) is None, bad

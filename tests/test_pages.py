@@ -103,3 +103,17 @@ def test_transcript_lines_offer_copy_links(client):
     links = re.findall(r'data-link="/items/youtube:smplIntrv01\?t=(\d+)"\s+data-source-link="([^"]+)"', html)
     assert len(links) == html.count('<p id="s-')
     assert all(source == f"https://www.youtube.com/watch?v=smplIntrv01&amp;t={t}s" for t, source in links)
+
+
+def test_an_item_without_chapters_has_a_page(fresh_data):
+    from app import create_app
+    from catalog import store
+    from catalog.models import Item, Segment
+    from indexer import build
+
+    db = store.open_for_writing(fresh_data)
+    store.save_item(db, Item(id="generic:x", kind="podcast", title="No chapters", source="p", media_url="https://m.example/x.mp3",
+                             segments=(Segment("hello there", 0.0, 5.0),)), "t")
+    build.publish(fresh_data, build.build_generation(db, fresh_data))
+    client = create_app({"DATA_DIR": str(fresh_data)}).test_client()
+    assert client.get("/items/generic:x?t=2").status_code == 200

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify
 
-from catalog import store
+from catalog import runs, store
 from catalog.generations import NoGeneration
 from catalog.web import get_db, live_index
 
@@ -22,8 +22,8 @@ def healthz():
     except NoGeneration:
         generation = None
     db = get_db()
-    runs = store.last_runs(db, limit=1)
-    last = runs[0] if runs else None
+    latest = runs.last_runs(db, limit=1)
+    last = latest[0] if latest else None
     body = {
         "status": "ok" if generation else "no-index",
         "generation": generation,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from catalog import store
+from catalog import runs, store
 from catalog.generations import NoGeneration
-from catalog.links import source_moment_url, youtube_id_from_url
+from catalog.links import source_moment_url, web_url, youtube_id_from_url
 from catalog.search import SearchRequest, related_items, run_search
 from catalog.web import get_db, live_index
 from catalog.web.discovery import item_head
@@ -82,7 +82,7 @@ def _linked_video(db, url: str | None) -> dict | None:
     ours = store.get_item(db, f"youtube:{video_id}") if video_id else None
     if ours:
         return {"url": ours["url"], "title": ours["title"]}
-    return {"url": url, "title": url}
+    return {"url": url, "title": url} if web_url(url) else None
 
 
 @bp.get("/status")
@@ -95,8 +95,8 @@ def status():
         generation = None
     return render_template(
         "status.html",
-        runs=store.last_runs(db),
-        sources=store.source_statuses(db),
+        runs=runs.last_runs(db),
+        sources=runs.source_statuses(db),
         counts=store.counts(db),
         generation=generation,
     )
