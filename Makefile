@@ -8,7 +8,7 @@ DATA    ?= data
 SAMPLE  := data/sample/sources.toml
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install browser sample bench bench-10k screenshots clean
+.PHONY: run test install browser sample bench bench-10k check-reliability screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: install
 
 bench-10k: install
 	$(PY) -m bench --sizes 10000
+
+# Heavy reliability checks (about 5 min): load during publishes, 20 SIGKILLed reindexes,
+# hostile content in every field, deep schemathesis fuzzing. Prints its figures.
+check-reliability: install browser
+	$(PY) -m tests.reliability.check
 
 screenshots: install browser
 	$(PY) -m tests.browser.screenshots screenshots

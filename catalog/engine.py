@@ -53,17 +53,22 @@ def search(
 ) -> EngineResult:
     """Rank items, count facets over every match, then find the moments of this page's items.
 
-    Ranking is a plain top-k search, so Whoosh can skip blocks that cannot make the page.
-    It stops after `budget` seconds; what was found by then is returned, marked partial, so
+    Ranking is an exact top-k over item documents. It stops after `budget` seconds; what was found by then is returned, marked partial, so
     one pathological query cannot hold a worker. Facets are counted over every matching
     item document (there is one per item, so this stays cheap).
     """
     query, allowed = _item_query(parsed), _filter_query(filters)
-    collector = searcher.collector(
-        limit=page * per_page,
-        sortedby=sorting.FieldFacet("published", reverse=True) if newest_first else None,
-        filter=allowed,
-    )
+    # Exact top-k: whoosh3's matcher replacement (TopCollector's default replace=10) drops
+    # better hits for these And/Or/AndMaybe queries, so page 1 missed the best items and pages
+    # overlapped. Only item documents (one per item) are ranked, so exactness is cheap.
+    if newest_first:
+        collector: collectors.Collector = collectors.SortingCollector(
+            sorting.FieldFacet("published", reverse=True), limit=page * per_page
+        )
+    else:
+        collector = collectors.TopCollector(page * per_page, replace=0)
+    if allowed is not None:
+        collector = collectors.FilterCollector(collector, allow=allowed)
     timed = collectors.TimeLimitCollector(collector, timelimit=budget, use_alarm=False)
     partial = False
     try:

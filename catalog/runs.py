@@ -23,12 +23,14 @@ def save_source(db: Database, name: str, kind: str, run_id: int, error: str | No
     db.table("sources").upsert(row, pk="name")
 
 
-def index_behind(db: Database) -> bool:
-    """True when a run changed the catalog after the last generation was published
-    (say its checks failed), so the next run must build even if nothing new arrives."""
+def index_behind(db: Database, current_run: int | None = None) -> bool:
+    """True when an earlier run changed the catalog after the last generation was published
+    (its checks failed, or it was killed), so this run must rebuild even if nothing new
+    arrives; the current run's own changes do not count, it knows them."""
     row = db.execute(
-        "select exists(select 1 from runs where changed = 1 and id > "
-        "(select coalesce(max(id), 0) from runs where generation is not null))"
+        "select exists(select 1 from runs where changed = 1 and id != ? and id > "
+        "(select coalesce(max(id), 0) from runs where generation is not null))",
+        [current_run or 0],
     ).fetchone()
     return bool(row[0])
 

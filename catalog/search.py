@@ -21,6 +21,7 @@ from catalog.query import ParsedQuery, parse
 from catalog.vocabulary import fold
 
 MAX_PER_PAGE = 50
+DEFAULT_PER_PAGE = 10
 SHORT_SNIPPET_CHARS = 140
 MAX_PAGE = 100
 SORTS = ("relevance", "newest")
@@ -30,7 +31,7 @@ SORTS = ("relevance", "newest")
 class SearchRequest:
     q: str = ""
     page: int = 1
-    per_page: int = 10
+    per_page: int = DEFAULT_PER_PAGE
     sort: str = "relevance"
     filters: dict[str, str] = field(default_factory=dict)
 
@@ -40,7 +41,7 @@ class SearchRequest:
         return cls(
             q=str(args.get("q") or ""),
             page=_bounded_int(args.get("page"), 1, 1, MAX_PAGE),
-            per_page=_bounded_int(args.get("per_page"), 10, 1, MAX_PER_PAGE),
+            per_page=_bounded_int(args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
             sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
             filters={name: str(args[name])[:100] for name in FILTERS if args.get(name)},
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from catalog.search import DEFAULT_PER_PAGE
+
 
 def clock(seconds: float | int | None) -> str:
     """12:34 or 1:02:03."""
@@ -24,7 +26,12 @@ def duration(seconds: int | None) -> str:
 
 def search_args(search, **changes) -> dict:
     """Query-string arguments that reproduce a search, with some changed (None removes one)."""
-    args = {"q": search.q, "sort": search.sort if search.sort != "relevance" else None, **search.filters}
+    args = {
+        "q": search.q,
+        "sort": search.sort if search.sort != "relevance" else None,
+        "per_page": search.per_page if search.per_page != DEFAULT_PER_PAGE else None,
+        **search.filters,
+    }
     args.update(changes)
     return {k: v for k, v in args.items() if v not in (None, "")}
 

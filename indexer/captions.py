@@ -101,7 +101,7 @@ def _to_cues(captions: list[webvtt.Caption]) -> list[Cue]:
         label = _LABEL.fullmatch(lines[0]) if lines else None
         if label:
             lines = ([label[2]] if label[2] else []) + lines[1:]
-        speaker = caption.voice or (label[1] if label else None) or speaker
+        speaker = html.unescape(caption.voice) if caption.voice else (label[1] if label else None) or speaker
         if lines:
             start, end = (t.in_milliseconds() / 1000 for t in (caption.start_time, caption.end_time))
             cues.append(Cue(start, end, "\n".join(lines), speaker))

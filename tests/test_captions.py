@@ -267,3 +267,8 @@ def test_collapse_leaves_clean_captions_alone_even_with_a_repeated_line():
     assert not looks_rolling(cues)
     assert collapse_rolling(cues) == cues
     assert collapse_rolling([]) == []
+
+
+def test_voice_names_are_unescaped_like_the_text():
+    cues = parse_vtt("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ana &amp; Bo>Hi &amp; welcome\n")
+    assert (cues[0].speaker, cues[0].text) == ("Ana & Bo", "Hi & welcome")

@@ -135,3 +135,19 @@ def test_search_without_an_index_is_a_usage_error(runner, fresh_data):
 def test_every_command_has_help(runner, command):
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and len(result.output.splitlines()) > 3
+
+
+def test_a_run_that_changes_a_few_items_updates_the_index_instead_of_rebuilding(runner, fresh_data, tmp_path, caplog):
+    import logging
+
+    media = tmp_path / "media"
+    shutil.copytree(SAMPLE, media)
+    config = media / "sources.toml"
+    assert catalog(runner, fresh_data, "reindex", "--config", str(config)).exit_code == 0
+    workout = media / "workouts" / "race-week-strides-session.md"
+    workout.write_text(workout.read_text().replace("strides", "strides and skips"))
+    with caplog.at_level(logging.INFO, logger="catalog.reindex"):
+        result = catalog(runner, fresh_data, "reindex", "--config", str(config))
+    assert result.exit_code == 0 and "workouts: 0 new, 1 updated" in result.output
+    assert "building a new index generation (1 items changed)" in caplog.text
+    assert "workout:race-week-strides-session" in catalog(runner, fresh_data, "search", "skips").output

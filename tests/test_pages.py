@@ -117,3 +117,8 @@ def test_an_item_without_chapters_has_a_page(fresh_data):
     build.publish(fresh_data, build.build_generation(db, fresh_data))
     client = create_app({"DATA_DIR": str(fresh_data)}).test_client()
     assert client.get("/items/generic:x?t=2").status_code == 200
+
+
+def test_paging_keeps_the_page_size(client):
+    html = page(client, "/search?q=&per_page=5")
+    assert 'href="/search?per_page=5&amp;page=2"' in html

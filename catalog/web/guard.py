@@ -18,7 +18,7 @@ CSP = "; ".join(
         "default-src 'self'",
         "script-src 'self' https://www.youtube.com",  # the IFrame API script, nothing inline
         f"frame-src {YOUTUBE_FRAMES}",
-        "img-src 'self' https: data:",  # thumbnails live on the sources' hosts
+        "img-src 'self' https: http: data:",  # thumbnails and artwork live on the sources' hosts
         "media-src 'self' https: http:",  # podcast audio lives on the hosts of the feeds
         "style-src 'self'",
         "connect-src 'self'",

@@ -1,9 +1,10 @@
 """Reliability checks: no downtime while generations are published, no damage from a SIGKILLed
 `catalog reindex`, and no script from hostile content.
 
-What the load and kill checks share lives here: a synthetic ytdlp-folder catalog big enough
-that a reindex takes seconds, `catalog reindex` run as the nightly job runs it (a process of
-its own), and gunicorn serving the data folder on 127.0.0.1 as `catalog serve` does.
+What the checks share lives here: a synthetic ytdlp-folder catalog big enough that a
+reindex takes seconds, a podcast feed around given items, `catalog reindex` run as the
+nightly job runs it (a process of its own), and gunicorn serving the data folder on
+127.0.0.1 as `catalog serve` does.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import requests
@@ -36,8 +38,12 @@ MARKS = (
 # Transcript text: the running words among made-up filler words, drawn with Zipf's law (the
 # n-th most common word n times rarer than the first), so a query word matches some items,
 # not all of them, as in real speech.
-_FILLER = [a + b + c for a in ("ba", "ko", "mi", "te", "su", "ra", "lo", "ne") for b in ("di", "fa", "gu", "pe", "vo")
-           for c in ("n", "sk", "rt", "m", "l")]
+_FILLER = [
+    a + b + c
+    for a in ("ba", "ko", "mi", "te", "su", "ra", "lo", "ne")
+    for b in ("di", "fa", "gu", "pe", "vo")
+    for c in ("n", "sk", "rt", "m", "l")
+]
 VOCABULARY = random.Random(42).sample(WORDS + _FILLER, len(WORDS) + len(_FILLER))
 ZIPF = [1 / rank for rank in range(1, len(VOCABULARY) + 1)]
 SAMPLE_SOURCES = "".join(
@@ -51,10 +57,6 @@ def mark(revision: int) -> str:
     return MARKS[revision % len(MARKS)]
 
 
-def synthetic_id(n: int) -> str:
-    return f"syn{n:08}"
-
-
 def write_videos(folder: Path, numbers: range | list[int], revision: int, cues: int = 12) -> None:
     """Write (or rewrite) synthetic videos: an info.json and a manual .vtt each.
 
@@ -64,7 +66,7 @@ def write_videos(folder: Path, numbers: range | list[int], revision: int, cues: 
     folder.mkdir(parents=True, exist_ok=True)
     for n in numbers:
         rng = random.Random(n * 7919 + revision)
-        video_id = synthetic_id(n)
+        video_id = f"syn{n:08}"
         info = {
             "id": video_id,
             "title": f"Session {n}: {' '.join(rng.sample(WORDS, 4))} {mark(revision)}",
@@ -78,7 +80,11 @@ def write_videos(folder: Path, numbers: range | list[int], revision: int, cues: 
         (folder / f"{video_id}.info.json").write_text(json.dumps(info))
         lines = ["WEBVTT", ""]
         for cue in range(cues):
-            lines += [f"00:00:{cue * 4:02}.000 --> 00:00:{cue * 4 + 4:02}.000", " ".join(rng.choices(VOCABULARY, ZIPF, k=10)), ""]
+            lines += [
+                f"00:00:{cue * 4:02}.000 --> 00:00:{cue * 4 + 4:02}.000",
+                " ".join(rng.choices(VOCABULARY, ZIPF, k=10)),
+                "",
+            ]
         (folder / f"{video_id}.en.vtt").write_text("\n".join(lines))
 
 
@@ -89,19 +95,18 @@ def reindex_command(data_dir: Path, config: Path) -> list[str]:
 
 def run_reindex(data_dir: Path, config: Path, timeout: float = 600) -> tuple[int, str]:
     """Run one reindex to the end; returns (exit status, what it printed)."""
-    done = subprocess.run(
-        reindex_command(data_dir, config), cwd=REPO, capture_output=True, text=True, timeout=timeout
-    )
+    done = subprocess.run(reindex_command(data_dir, config), cwd=REPO, capture_output=True, text=True, timeout=timeout)
     return done.returncode, done.stdout + done.stderr
 
 
-def live_ids(data_dir: Path) -> set[str]:
+def sqlite_live_ids(data_dir: Path) -> set[str]:
     """Ids of the live items in SQLite (read-only, as the web reads it)."""
-    with sqlite3.connect(f"file:{data_dir / 'catalog.db'}?mode=ro", uri=True) as db:
+    with closing(sqlite3.connect(f"file:{data_dir / 'catalog.db'}?mode=ro", uri=True)) as db:
         return {row[0] for row in db.execute("select id from items where status = 'live'")}
 
 
 def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -116,14 +121,13 @@ class Gunicorn:
 
     def __init__(self, data_dir: Path, log_path: Path, workers: int = 2):
         self.data_dir, self.log_path, self.workers = data_dir, log_path, workers
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.bind = f"127.0.0.1:{free_port()}"
+        self.url = f"http://{self.bind}"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
         env = {**os.environ, "CATALOG_DATA": str(self.data_dir), "CATALOG_RATELIMIT_ENABLED": "false"}
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
-                   f"127.0.0.1:{self.port}", "app:create_app()"]
+        command = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", self.bind, "app:create_app()"]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         self._wait_ready()
@@ -143,7 +147,10 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
             try:
-                if requests.get(self.url + "/healthz", timeout=2).status_code == 200 and len(self.worker_pids()) == self.workers:
+                if (
+                    requests.get(self.url + "/healthz", timeout=2).status_code == 200
+                    and len(self.worker_pids()) == self.workers
+                ):
                     return
             except requests.ConnectionError:
                 pass

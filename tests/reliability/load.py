@@ -6,7 +6,7 @@ publishing a new generation. Every request is recorded. The check holds when no 
 failed or took a second, the workers served at least `publishes` new generations (seen in
 /healthz) and they are the same processes at the end, holding the final generation open.
 
-    python -m tests.reliability.load [--clients 8] [--seconds 60] [--publishes 5] [--items 1500]
+    python -m tests.reliability.load [--clients 8] [--seconds 60] [--publishes 5] [--items 1000]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +31,9 @@ from tests.reliability import (
     WORDS,
     Gunicorn,
     generations_open,
-    live_ids,
     mark,
     run_reindex,
+    sqlite_live_ids,
     write_videos,
 )
 
@@ -48,7 +49,7 @@ class LoadFigures:
     clients: int
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, status or error, path)
     slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, path), the 5 slowest
     generations_seen: list[str] = field(default_factory=list)  # /healthz answers, in order of first sight
     published: list[str] = field(default_factory=list)
@@ -70,22 +71,34 @@ class LoadFigures:
             f"load: {self.clients} clients for {self.seconds:.0f} s: {len(self.latencies_ms)} requests, "
             f"{len(self.failures)} failed, p50 {self.percentile(0.5):.0f} ms, p99 {self.percentile(0.99):.0f} ms, "
             f"max {max(self.latencies_ms, default=0):.0f} ms",
-            f"load: {len(self.published)} generations published by catalog reindex, "
-            f"{self.switches} switches seen in /healthz, workers {sorted(self.pids_before)} -> {sorted(self.pids_after)}, "
+            f"load: {len(self.published)} generations published by catalog reindex, {self.switches} switches seen "
+            f"in /healthz, workers {sorted(self.pids_before)} -> {sorted(self.pids_after)}, "
             f"final generation open in {sum(self.final_open.values())}/{len(self.final_open)} workers",
             "load: slowest: " + ", ".join(f"{path} {ms:.0f} ms" for ms, path in self.slowest),
         ]
 
+    def switched(self, min_publishes: int) -> bool:
+        """Enough generations were published, and every one was served by the workers."""
+        published, seen = set(self.published), set(self.generations_seen)
+        return len(published) >= min_publishes and self.switches >= min_publishes and published <= seen
+
     def problems(self, min_publishes: int) -> list[str]:
-        found = [f"request failed: {failure}" for failure in self.failures[:10]]
+        outcomes = Counter((kind, outcome) for kind, outcome, _ in self.failures)
+        example = {(kind, outcome): path for kind, outcome, path in self.failures}
+        found = [
+            f"{n} {kind} requests failed: {outcome}, e.g. {example[kind, outcome]}"
+            for (kind, outcome), n in outcomes.items()
+        ]
         found += [f"reindex: {error}" for error in self.reindex_errors]
         slow = [ms for ms in self.latencies_ms if ms >= SLOW_MS]
         if slow:
             found.append(f"{len(slow)} requests took {SLOW_MS:.0f} ms or more (max {max(slow):.0f} ms)")
-        if len(self.published) < min_publishes or self.switches < min_publishes:
-            found.append(f"{len(self.published)} published, {self.switches} switches seen; wanted {min_publishes}")
-        if not set(self.published) <= set(self.generations_seen):
-            found.append(f"published but never served: {sorted(set(self.published) - set(self.generations_seen))}")
+        if not self.switched(min_publishes):
+            unseen = sorted(set(self.published) - set(self.generations_seen))
+            found.append(
+                f"{len(self.published)} published, {self.switches} switches seen (want {min_publishes}); "
+                f"never served: {unseen}"
+            )
         if self.pids_after != self.pids_before:
             found.append(f"workers changed: {sorted(self.pids_before)} -> {sorted(self.pids_after)}")
         if not self.final_open or not all(self.final_open.values()):
@@ -133,7 +146,7 @@ def _client(base: str, ids: list[str], stop: threading.Event, figures: LoadFigur
             figures.latencies_ms.append(elapsed)
             figures.slowest = sorted([*figures.slowest, (elapsed, path)], reverse=True)[:5]
             if status != 200:
-                figures.failures.append(f"{path}: {error or status}")
+                figures.failures.append((kind, error or f"HTTP {status}", path))
             elif kind == "healthz":
                 seen.append(response.json()["generation"])
 
@@ -152,11 +165,13 @@ def _reindex_loop(data: Path, config: Path, folder: Path, items: int, stop_at: f
         figures.published.append(live_name(data))
 
 
-def run_load(workdir: Path, clients: int = 8, seconds: float = 60, publishes: int = 5, items: int = 1500) -> LoadFigures:
+def run_load(
+    workdir: Path, clients: int = 8, seconds: float = 60, publishes: int = 5, items: int = 1000
+) -> LoadFigures:
     """Serve, load, publish; returns the figures (see LoadFigures.problems)."""
     data, config, folder = prepare(workdir, items)
     figures, seen, lock, stop = LoadFigures(clients), [], threading.Lock(), threading.Event()
-    ids = sorted(live_ids(data))
+    ids = sorted(sqlite_live_ids(data))
     with Gunicorn(data, workdir / "gunicorn.log") as server:
         figures.pids_before = server.worker_pids()
         began = time.monotonic()
@@ -186,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--publishes", type=int, default=5)
-    parser.add_argument("--items", type=int, default=1500)
+    parser.add_argument("--items", type=int, default=1000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="reliability-load-") as workdir:
         figures = run_load(Path(workdir), args.clients, args.seconds, args.publishes, args.items)
