@@ -27,7 +27,6 @@ STOP_TERMS = frozenset(
 )
 
 
-
 class RunningTokenizer(Tokenizer):
     """A Whoosh tokenizer over `vocabulary.normalize`, with true positions and spans."""
 

@@ -53,9 +53,9 @@ def search(
 ) -> EngineResult:
     """Rank items, count facets over every match, then find the moments of this page's items.
 
-    Ranking is an exact top-k over item documents. It stops after `budget` seconds; what was found by then is returned, marked partial, so
-    one pathological query cannot hold a worker. Facets are counted over every matching
-    item document (there is one per item, so this stays cheap).
+    Ranking is an exact top-k over item documents. It stops after `budget` seconds; what
+    was found by then is returned, marked partial, so one pathological query cannot hold a
+    worker. Facets are counted over every matching item document (one per item: cheap).
     """
     query, allowed = _item_query(parsed), _filter_query(filters)
     # Exact top-k: whoosh3's matcher replacement (TopCollector's default replace=10) drops
@@ -146,9 +146,11 @@ def _moments(
     scoring += [_phrase_on_fields(phrase, weights) for phrase in parsed.phrases]
     near = _near(parsed.terms, weights)
     scoring += [near] if near is not None else []
-    units: list[wq.Query] = [wq.Term("doc", "seg"), wq.Term("speaker", speaker)] if speaker else [
-        wq.Or([wq.Term("doc", "seg"), wq.Term("doc", "chap")])
-    ]
+    units: list[wq.Query] = (
+        [wq.Term("doc", "seg"), wq.Term("speaker", speaker)]
+        if speaker
+        else [wq.Or([wq.Term("doc", "seg"), wq.Term("doc", "chap")])]
+    )
     query = wq.And(
         [
             *units,

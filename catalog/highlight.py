@@ -48,9 +48,7 @@ def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[in
     return start, end
 
 
-def second_of_first_match(
-    text: str, cue_times: list[list[float]], terms: frozenset[str], default: float
-) -> float:
+def second_of_first_match(text: str, cue_times: list[list[float]], terms: frozenset[str], default: float) -> float:
     """The start of the caption cue holding the first match, else `default`."""
     first = next((start for term, start, _ in term_spans(text) if term in terms), None)
     if first is None:

@@ -45,6 +45,8 @@ def check_manifest(folder: Path, digests: bool = False) -> None:
         if not path.is_file():
             raise DamagedGeneration(f"{folder.name}: {name} is missing")
         if path.stat().st_size != expected["size"]:
-            raise DamagedGeneration(f"{folder.name}: {name} is {path.stat().st_size} bytes, expected {expected['size']}")
+            raise DamagedGeneration(
+                f"{folder.name}: {name} is {path.stat().st_size} bytes, expected {expected['size']}"
+            )
         if digests and _digest(path) != expected["sha256"]:
             raise DamagedGeneration(f"{folder.name}: {name} does not match its SHA-256")

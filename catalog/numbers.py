@@ -51,7 +51,7 @@ def _as_text(value: float) -> str:
 
 
 def spoken_numbers(tokens: list[Token]) -> list[Token]:
-    """"fifteen hundred" -> 1500, "four fifty nine" -> 4:59, "1,500" -> 1500."""
+    """ "fifteen hundred" -> 1500, "four fifty nine" -> 4:59, "1,500" -> 1500."""
     out: list[Token] = []
     spelled = False
     i = 0

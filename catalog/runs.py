@@ -17,7 +17,13 @@ def source_state(db: Database, name: str) -> dict:
 
 def save_source(db: Database, name: str, kind: str, run_id: int, error: str | None, state: dict | None) -> None:
     """Record how a source fared in a run; its state is only replaced after a good run."""
-    row = {"name": name, "kind": kind, "last_run": run_id, "last_status": "failed" if error else "ok", "last_error": error}
+    row = {
+        "name": name,
+        "kind": kind,
+        "last_run": run_id,
+        "last_status": "failed" if error else "ok",
+        "last_error": error,
+    }
     if state is not None:
         row["state"] = json.dumps(state)
     db.table("sources").upsert(row, pk="name")
@@ -51,7 +57,9 @@ def source_statuses(db: Database) -> list[dict]:
         "select source, captions, count(*) from items where status = 'live' group by source, captions"
     ):
         coverage.setdefault(source, {"manual": 0, "auto": 0, "none": 0})[captions] = n
-    rows = {row["name"]: dict(row) for row in db.query("select name, kind, last_run, last_status, last_error from sources")}
+    rows = {
+        row["name"]: dict(row) for row in db.query("select name, kind, last_run, last_status, last_error from sources")
+    }
     for name in coverage.keys() - rows.keys():
         rows[name] = {"name": name, "kind": None, "last_run": None, "last_status": None, "last_error": None}
     return [

@@ -21,7 +21,23 @@ from catalog.vocabulary import fold
 
 WORDS_FILE = "words.tsv"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-_FILLER = STOP_WORDS | {"i", "i'm", "it's", "so", "um", "uh", "like", "just", "they", "there", "what", "was", "but", "do", "my"}
+_FILLER = STOP_WORDS | {
+    "i",
+    "i'm",
+    "it's",
+    "so",
+    "um",
+    "uh",
+    "like",
+    "just",
+    "they",
+    "there",
+    "what",
+    "was",
+    "but",
+    "do",
+    "my",
+}
 
 
 def typo_budget(word: str) -> int:
@@ -37,7 +53,9 @@ def count_words(texts: Iterable[str], phrases: Counter | None = None) -> Counter
         words = _WORD.findall(text.lower() if text.isascii() else fold(text))
         counts.update(words)
         if phrases is not None:
-            phrases.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if _phrase_word(a) and _phrase_word(b))
+            phrases.update(
+                f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if _phrase_word(a) and _phrase_word(b)
+            )
     return counts
 
 
@@ -77,9 +95,7 @@ class Vocabulary:
         candidates = [
             w for size in range(len(word) - budget, len(word) + budget + 1) for w in self._by_length.get(size, ())
         ]
-        matches = process.extract(
-            word, candidates, scorer=distance.OSA.distance, score_cutoff=budget, limit=None
-        )
+        matches = process.extract(word, candidates, scorer=distance.OSA.distance, score_cutoff=budget, limit=None)
         if not matches:
             return None
         best = min(matches, key=lambda m: (m[1], -self.counts[m[0]], m[0][0] != word[0], m[0]))

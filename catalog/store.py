@@ -58,7 +58,7 @@ def content_hash(item: Item) -> str:
 
 
 def change_kind(db: Database, item: Item) -> str:
-    """"new", "updated" or "unchanged": what saving `item` would do, without writing."""
+    """ "new", "updated" or "unchanged": what saving `item` would do, without writing."""
     row = db.execute("select content_hash, status from items where id = ?", [item.id]).fetchone()
     if row is None:
         return "new"
@@ -191,19 +191,14 @@ def get_items(db: Database, item_ids: list[str]) -> dict[str, dict]:
 def item_segments(db: Database, item_id: str) -> list[dict]:
     return list(
         db.query(
-            "select seq, start, end, text, speaker, cue_times from segments"
-            " where item_id = ? order by seq",
+            "select seq, start, end, text, speaker, cue_times from segments where item_id = ? order by seq",
             [item_id],
         )
     )
 
 
 def item_chapters(db: Database, item_id: str) -> list[dict]:
-    return list(
-        db.query(
-            "select seq, start, title from chapters where item_id = ? order by seq", [item_id]
-        )
-    )
+    return list(db.query("select seq, start, title from chapters where item_id = ? order by seq", [item_id]))
 
 
 def live_items(db: Database, only: list[str] | None = None) -> Iterator[Item]:
@@ -248,9 +243,7 @@ def live_texts(db: Database) -> Iterator[str]:
 
 def workouts_linking(db: Database, youtube_id: str) -> list[str]:
     """Ids of live workouts whose video is this YouTube video."""
-    rows = db.execute(
-        "select id, json_extract(extra, '$.video') from items where kind = 'workout' and status = 'live'"
-    )
+    rows = db.execute("select id, json_extract(extra, '$.video') from items where kind = 'workout' and status = 'live'")
     return [item_id for item_id, video in rows if video and youtube_id_from_url(video) == youtube_id]
 
 
@@ -266,9 +259,7 @@ def counts(db: Database) -> dict:
     result = {"items": 0, "live": 0, "unavailable": 0, "segments": 0, "by_kind": {}}
     if not db.table("items").exists():
         return result
-    for kind, status, n in db.execute(
-        "select kind, status, count(*) from items group by kind, status"
-    ):
+    for kind, status, n in db.execute("select kind, status, count(*) from items group by kind, status"):
         result["items"] += n
         result[status] = result.get(status, 0) + n
         if status == "live":

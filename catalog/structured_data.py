@@ -126,7 +126,9 @@ def _clips(item: dict, chapters: list[dict], segments: list[dict], moment: dict 
     and one for the quoted moment the page was opened at."""
     media_end = item.get("duration") or max((s["end"] for s in segments if s.get("end") is not None), default=None)
     ends = [chapter["start"] for chapter in chapters[1:]] + [media_end] if chapters else []
-    clips = [_clip(chapter["title"], chapter["start"], end, page_url) for chapter, end in zip(chapters, ends, strict=True)]
+    clips = [
+        _clip(chapter["title"], chapter["start"], end, page_url) for chapter, end in zip(chapters, ends, strict=True)
+    ]
     if moment is not None:
         clips.append(_clip(moment["text"], moment["start"], moment.get("end"), page_url))
     return clips

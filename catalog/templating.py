@@ -17,7 +17,7 @@ def clock(seconds: float | int | None) -> str:
 
 
 def duration(seconds: int | None) -> str:
-    """"42 min" or "1 h 05 min"."""
+    """ "42 min" or "1 h 05 min"."""
     if not seconds:
         return ""
     minutes = round(seconds / 60)
@@ -60,7 +60,13 @@ VALUE_LABELS = {
     "duration": {"under-10": "Under 10 min", "10-30": "10–30 min", "30-60": "30–60 min", "over-60": "Over an hour"},
     "captions": {"manual": "Human transcript", "auto": "Auto-captions", "none": "No transcript"},
 }
-FACTS = {"focus": "Focus", "level": "Level", "equipment": "Equipment", "progression": "Progression", "channel": "Channel"}
+FACTS = {
+    "focus": "Focus",
+    "level": "Level",
+    "equipment": "Equipment",
+    "progression": "Progression",
+    "channel": "Channel",
+}
 
 
 def facet_label(name: str) -> str:

@@ -73,9 +73,7 @@ def _write_lexicon(db: Database, folder: Path) -> None:
 _LOCKS = shutil.ignore_patterns("*LOCK*", WORDS_FILE, SUGGEST_FILE, MANIFEST)
 
 
-def check_generation(
-    data_dir: Path, name: str, min_share: float, golden: tuple[GoldenQuery, ...]
-) -> list[str]:
+def check_generation(data_dir: Path, name: str, min_share: float, golden: tuple[GoldenQuery, ...]) -> list[str]:
     """Problems that forbid publishing `name`: too few documents, or a golden query lost."""
     problems = []
     with open_generation(data_dir, name).searcher() as new:

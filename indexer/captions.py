@@ -163,5 +163,5 @@ def _new_words(line: str, recent: list[str], shown: set[str]) -> str:
     words = line.split()
     last = recent[-1].split() if recent and recent[-1] not in shown else []
     if len(words) > len(last) and [w.casefold() for w in words[: len(last)]] == last:
-        words = words[len(last):]
+        words = words[len(last) :]
     return " ".join(words)

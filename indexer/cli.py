@@ -53,7 +53,13 @@ def _usage_error_on(*errors: type[Exception]) -> Iterator[None]:
 
 
 @cli.command("reindex")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default="sources.toml", show_default=True)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="sources.toml",
+    show_default=True,
+)
 @click.option("--source", "only", multiple=True, help="Only this source (repeatable).")
 @click.option("--full", is_flag=True, help="Rebuild the index even if nothing changed.")
 @click.option("--dry-run", is_flag=True, help="Read the sources and report; write nothing.")
@@ -156,7 +162,9 @@ def install_command(data_dir: Path, pack_path: Path) -> None:
 @click.option("--kind", default=None)
 @click.option("--tag", default=None)
 @click.pass_obj
-def search_command(data_dir: Path, query: str, as_json: bool, page: int, sort: str, kind: str | None, tag: str | None) -> None:
+def search_command(
+    data_dir: Path, query: str, as_json: bool, page: int, sort: str, kind: str | None, tag: str | None
+) -> None:
     """Search the live index, as the web site does."""
     args = {"q": query, "page": page, "sort": sort, "kind": kind, "tag": tag}
     try:
@@ -190,7 +198,16 @@ def _clock(seconds: float | None) -> str:
 def serve_command(data_dir: Path, host: str, port: int, workers: int) -> None:
     """Serve the site with gunicorn."""
     os.environ["CATALOG_DATA"] = str(data_dir.resolve())
-    argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-", "app:create_app()"]
+    argv = [
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "app:create_app()",
+    ]
     os.execvp(sys.executable, [sys.executable, "-m", *argv])
 
 

@@ -76,11 +76,17 @@ def _settings(table: object) -> dict:
         raise ConfigError("[settings]: min_doc_share must be a number from 0 to 1")
     golden = []
     for number, entry in enumerate(table.get("golden", []), 1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("query"), str) or not isinstance(entry.get("expect"), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("query"), str)
+            or not isinstance(entry.get("expect"), str)
+        ):
             raise ConfigError(f"[settings]: golden query {number} needs a string 'query' and 'expect'")
         within = entry.get("within", 10)
         if set(entry) - {"query", "expect", "within"} or not isinstance(within, int) or within < 1:
-            raise ConfigError(f"[settings]: golden query {number} takes only query, expect and within (a positive integer)")
+            raise ConfigError(
+                f"[settings]: golden query {number} takes only query, expect and within (a positive integer)"
+            )
         golden.append(GoldenQuery(entry["query"], entry["expect"], within))
     return {"min_doc_share": float(share), "golden": tuple(golden)}
 

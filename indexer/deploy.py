@@ -82,4 +82,3 @@ def install(pack_path: Path, data_dir: Path) -> str:
         os.replace(staging / store.DB_NAME, store.db_path(data_dir))
     build.publish(data_dir, name)
     return name
-

@@ -116,7 +116,10 @@ def _ingest(db: Database, source: SourceConfig, run: RunReport, dry_run: bool) -
                 report.failed += 1
                 errors.append({"source": source.name, "item": result.item, "reason": result.reason})
                 log.warning(
-                    "%s: %s: %s", source.name, result.item, result.reason,
+                    "%s: %s: %s",
+                    source.name,
+                    result.item,
+                    result.reason,
                     extra={"fields": {"source": source.name, "item": result.item, "reason": result.reason}},
                 )
             elif isinstance(result, Unchanged | SourceUnchanged):
@@ -133,7 +136,9 @@ def _ingest(db: Database, source: SourceConfig, run: RunReport, dry_run: bool) -
         report.error = str(exc)
         errors.append({"source": source.name, "item": None, "reason": str(exc)})
         log.error(
-            "%s: %s; its items stay as they were", source.name, exc,
+            "%s: %s; its items stay as they were",
+            source.name,
+            exc,
             extra={"fields": {"source": source.name, "reason": str(exc)}},
         )
     if dry_run:
@@ -180,7 +185,8 @@ def due_for_refresh(items: list[dict], today: date) -> set[str]:
     due = {
         row["id"]
         for row in items
-        if (row["published"] or "") >= recent or (row["captions"] == "none" and (row["published"] or "") >= caption_wait)
+        if (row["published"] or "") >= recent
+        or (row["captions"] == "none" and (row["published"] or "") >= caption_wait)
     }
     older = sorted((row for row in items if row["id"] not in due), key=lambda row: row["checked_at"] or "")
     share = math.ceil(len(items) / REFRESH_CYCLE_DAYS)
@@ -220,7 +226,9 @@ def _record(db: Database, report: RunReport, dry_run: bool) -> None:
             "changed": int(bool(report.changed_ids)),
             "generation": report.generation if report.published else None,
             "summary": json.dumps([asdict(s) for s in report.sources]),
-            "errors": json.dumps(report.errors + [{"source": None, "item": None, "reason": p} for p in report.problems]),
+            "errors": json.dumps(
+                report.errors + [{"source": None, "item": None, "reason": p} for p in report.problems]
+            ),
         },
     )
 

@@ -15,7 +15,9 @@ def parse_xml(body: bytes, what: str) -> Element:
     try:
         return fromstring(body)
     except DefusedXmlException as exc:
-        raise SourceError(f"{what}: refused unsafe XML, entity declarations are not accepted ({type(exc).__name__})") from None
+        raise SourceError(
+            f"{what}: refused unsafe XML, entity declarations are not accepted ({type(exc).__name__})"
+        ) from None
     except ParseError as exc:
         hint = "" if _decodes(body) else "; the bytes do not match the declared encoding"
         raise SourceError(f"{what}: malformed XML ({exc}{hint})") from None

@@ -32,7 +32,7 @@ _CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)")
 
 
 def transcript_format(mime_or_ext: str) -> str | None:
-    """"vtt", "srt", "json" or "html" for a MIME type or file extension, None if unsupported."""
+    """ "vtt", "srt", "json" or "html" for a MIME type or file extension, None if unsupported."""
     return _FORMATS.get(mime_or_ext.split(";")[0].strip().lower().lstrip("."))
 
 
@@ -134,4 +134,6 @@ def _parse_html(text: str) -> list[Cue]:
     parser.close()
     paragraphs = parser.paragraphs
     ends = [start for _, start, _ in paragraphs[1:]] + [paragraphs[-1][1]] if paragraphs else []
-    return checked([Cue(start, end, body, speaker) for (speaker, start, body), end in zip(paragraphs, ends, strict=True)])
+    return checked(
+        [Cue(start, end, body, speaker) for (speaker, start, body), end in zip(paragraphs, ends, strict=True)]
+    )

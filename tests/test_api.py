@@ -92,7 +92,11 @@ def test_speaker_filter_by_query_and_by_parameter(client):
     kind=st.one_of(st.none(), st.sampled_from(["video", "podcast", "article", "workout"]), st.text(max_size=20)),
 )
 def test_api_answers_any_parameters(client, q, page, per_page, sort, kind):
-    args = {k: v for k, v in {"q": q, "page": page, "per_page": per_page, "sort": sort, "kind": kind}.items() if v is not None}
+    args = {
+        k: v
+        for k, v in {"q": q, "page": page, "per_page": per_page, "sort": sort, "kind": kind}.items()
+        if v is not None
+    }
     response = client.get("/api/search", query_string=args)
     assert response.status_code == 200
     assert DOCUMENTED <= set(response.get_json())

@@ -66,16 +66,24 @@ def test_the_catalog_is_made_by_the_readers_in_real_shape(tiny):
     assert {"video", "article", "workout"} <= set(kinds)
     hours = db.execute("select sum(duration) / 3600.0 from items where kind in ('video', 'podcast')").fetchone()[0]
     assert 2 <= hours < 3.5
-    spoken = db.execute("select count(*), sum(length(text) - length(replace(text, ' ', '')) + 1) from segments s"
-                        " join items i on i.id = s.item_id where i.kind in ('video', 'podcast')").fetchone()
+    spoken = db.execute(
+        "select count(*), sum(length(text) - length(replace(text, ' ', '')) + 1) from segments s"
+        " join items i on i.id = s.item_id where i.kind in ('video', 'podcast')"
+    ).fetchone()
     assert 8_000 <= spoken[1] / hours <= 10_500
-    lengths = [end - start for start, end, last in db.execute(
-        "select start, end, seq = (select max(seq) from segments t where t.item_id = s.item_id)"
-        " from segments s where start is not null") if not last]
+    lengths = [
+        end - start
+        for start, end, last in db.execute(
+            "select start, end, seq = (select max(seq) from segments t where t.item_id = s.item_id)"
+            " from segments s where start is not null"
+        )
+        if not last
+    ]
     assert lengths and all(15 <= length <= 40 for length in lengths)
     assert db.execute("select count(*) from segments where start is not null and cue_times = '[]'").fetchone()[0] == 0
     assert db.execute("select count(distinct item_id) from chapters").fetchone()[0] == sum(
-        kinds.get(k, 0) for k in ("video", "podcast"))
+        kinds.get(k, 0) for k in ("video", "podcast")
+    )
 
 
 def test_the_cache_is_keyed_by_size_and_seed(tiny):
@@ -90,8 +98,11 @@ def test_edits_reach_the_working_copy_and_never_the_cache(tiny):
     work = build.working_copy(folder)
     try:
         edited = corpus.edit_share(work / "media", 0.5)
-        changed = [p for p in (work / "media").rglob("*.info.json")
-                   if hashlib.sha256(p.read_bytes()).hexdigest() != digest[folder / p.relative_to(work)]]
+        changed = [
+            p
+            for p in (work / "media").rglob("*.info.json")
+            if hashlib.sha256(p.read_bytes()).hexdigest() != digest[folder / p.relative_to(work)]
+        ]
         assert edited == len(changed) >= 1
         assert all(hashlib.sha256(p.read_bytes()).hexdigest() == h for p, h in digest.items())
     finally:
@@ -113,7 +124,8 @@ def test_percentiles_are_nearest_rank():
 def test_the_query_log_covers_every_class():
     assert len(queries.QUERY_LOG) >= 60
     assert {"common", "rare", "terms", "phrase", "relay/distance", "typo", "filter", "page 2", "newest"} <= set(
-        queries.KINDS)
+        queries.KINDS
+    )
 
 
 def test_the_whole_bench_runs_at_two_hours(tiny, capsys):

@@ -41,9 +41,7 @@ def test_update_reenters_only_changed_items_and_leaves_the_base_intact(fresh_dat
     assert found(fresh_data, base, "hill repeats") == []  # the base generation is untouched
     with open_generation(fresh_data, base).searcher() as old, open_generation(fresh_data, new).searcher() as fresh:
         assert old.doc_count() == fresh.doc_count()
-    shared = [
-        f for f in (index_root(fresh_data) / base).iterdir() if (index_root(fresh_data) / new / f.name).exists()
-    ]
+    shared = [f for f in (index_root(fresh_data) / base).iterdir() if (index_root(fresh_data) / new / f.name).exists()]
     assert any(os.stat(f).st_ino == os.stat(index_root(fresh_data) / new / f.name).st_ino for f in shared)
 
 

@@ -20,8 +20,14 @@ def write_videos(folder: Path, count: int, topic: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
         video_id = f"crash{n:06}"
-        info = {"id": video_id, "title": f"Video {n} on {topic}", "extractor_key": "Youtube", "duration": 60,
-                "upload_date": "20240101", "subtitles": {"en": []}}
+        info = {
+            "id": video_id,
+            "title": f"Video {n} on {topic}",
+            "extractor_key": "Youtube",
+            "duration": 60,
+            "upload_date": "20240101",
+            "subtitles": {"en": []},
+        }
         (folder / f"{video_id}.info.json").write_text(json.dumps(info))
         (folder / f"{video_id}.en.vtt").write_text(CAPTION.format(topic=topic, n=n))
 

@@ -15,7 +15,9 @@ from indexer.cli import cli
 
 def publish_two(data_dir) -> tuple[str, str]:
     db = store.open_for_writing(data_dir)
-    store.save_item(db, Item(id="workout:a", kind="workout", title="Hill repeats", source="w", segments=(Segment("hills"),)), "t")
+    store.save_item(
+        db, Item(id="workout:a", kind="workout", title="Hill repeats", source="w", segments=(Segment("hills"),)), "t"
+    )
     first = build.build_generation(db, data_dir)
     build.publish(data_dir, first)
     second = build.build_generation(db, data_dir)

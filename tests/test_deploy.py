@@ -48,9 +48,10 @@ def test_a_second_node_serves_the_same_results_from_an_installed_pack(runner, fr
     first = create_app({"DATA_DIR": str(fresh_data), "RATELIMIT_ENABLED": False}).test_client()
     second = create_app({"DATA_DIR": str(node), "RATELIMIT_ENABLED": False}).test_client()
     for query in ["4x400 relay", "strides before a race", "relya", "fuelling speaker:vega"]:
-        assert first.get("/api/search", query_string={"q": query}).get_json() == second.get(
-            "/api/search", query_string={"q": query}
-        ).get_json()
+        assert (
+            first.get("/api/search", query_string={"q": query}).get_json()
+            == second.get("/api/search", query_string={"q": query}).get_json()
+        )
     assert second.get("/items/youtube:smplIntrv01?t=134").status_code == 200
 
 

@@ -349,7 +349,9 @@ def _sample_ids(client) -> set[str]:
 
 def test_item_page_carries_its_share_card_and_structured_data(client):
     html = client.get(f"/items/{INTERVIEW}?t=134").get_data(as_text=True)
-    assert '<meta property="og:description" content="“they needed a fourth guy for the four by four hundred relay”' in html
+    assert (
+        '<meta property="og:description" content="“they needed a fourth guy for the four by four hundred relay”' in html
+    )
     assert '<script type="application/ld+json">' in html and '"@type": "VideoObject"' in html
 
 

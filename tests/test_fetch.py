@@ -10,7 +10,9 @@ LOCAL = FetchPolicy(allow_private=True, timeout=2, retries=1, backoff=0.05)
 
 
 def test_plain_get_and_charset(fixture_server):
-    url = fixture_server.route("/page", "café".encode("latin-1"), headers={"Content-Type": "text/html; charset=iso-8859-1"})
+    url = fixture_server.route(
+        "/page", "café".encode("latin-1"), headers={"Content-Type": "text/html; charset=iso-8859-1"}
+    )
     response = fetch(url, LOCAL)
     assert (response.status, response.content_type, response.text()) == (200, "text/html", "café")
 

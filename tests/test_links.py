@@ -26,6 +26,16 @@ def test_only_web_urls_pass():
     from catalog.links import web_url
 
     assert web_url("https://i.ytimg.com/vi/x/0.jpg") == "https://i.ytimg.com/vi/x/0.jpg"
-    for bad in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>", "vbscript:msgbox(1)",
-                "//evil.example/x", "/relative", "", None, 42, "https://ok.example/\nx"]:
+    for bad in [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/x",
+        "/relative",
+        "",
+        None,
+        42,
+        "https://ok.example/\nx",
+    ]:
         assert web_url(bad) is None, bad

@@ -65,7 +65,6 @@ def test_unknown_item_is_404(client):
     assert response.status_code == 404 and "Nothing here" in response.get_data(as_text=True)
 
 
-
 def test_status_page_shows_runs_sources_and_caption_coverage(client):
     html = page(client, "/status")
     assert "Run 1: ok" in html
@@ -112,8 +111,18 @@ def test_an_item_without_chapters_has_a_page(fresh_data):
     from indexer import build
 
     db = store.open_for_writing(fresh_data)
-    store.save_item(db, Item(id="generic:x", kind="podcast", title="No chapters", source="p", media_url="https://m.example/x.mp3",
-                             segments=(Segment("hello there", 0.0, 5.0),)), "t")
+    store.save_item(
+        db,
+        Item(
+            id="generic:x",
+            kind="podcast",
+            title="No chapters",
+            source="p",
+            media_url="https://m.example/x.mp3",
+            segments=(Segment("hello there", 0.0, 5.0),),
+        ),
+        "t",
+    )
     build.publish(fresh_data, build.build_generation(db, fresh_data))
     client = create_app({"DATA_DIR": str(fresh_data)}).test_client()
     assert client.get("/items/generic:x?t=2").status_code == 200

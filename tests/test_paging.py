@@ -16,7 +16,7 @@ FILLER = ["easy", "run", "strides", "hill", "mile", "pace"]
 
 
 def item(n: int, rng: random.Random) -> Item:
-    """"tempo" in the title, the description, the tags or the transcript, by turns."""
+    """ "tempo" in the title, the description, the tags or the transcript, by turns."""
     where = n % 4
     words = " ".join(rng.choice(FILLER) for _ in range(rng.randint(5, 400)))
     segments = tuple(

@@ -42,6 +42,10 @@ def test_any_text_parses_within_bounds(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(['"', "-", "*", "speaker:", "4", "x", "400", "relay", " ", "AND", ":", "(", "~"]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(['"', "-", "*", "speaker:", "4", "x", "400", "relay", " ", "AND", ":", "(", "~"]), max_size=30
+    )
+)
 def test_operator_soup_parses(pieces):
     parse("".join(pieces))

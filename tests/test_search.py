@@ -37,7 +37,18 @@ def test_result_document_has_the_documented_keys(search):
     doc = search("strides")
     assert {"query", "total", "page", "facets", "suggestion", "results"} <= set(doc)
     result = doc["results"][0]
-    assert {"id", "kind", "title", "url", "source_url", "published", "duration", "thumbnail", "snippet_html", "moments"} <= set(result)
+    assert {
+        "id",
+        "kind",
+        "title",
+        "url",
+        "source_url",
+        "published",
+        "duration",
+        "thumbnail",
+        "snippet_html",
+        "moments",
+    } <= set(result)
     for moment in (m for r in doc["results"] for m in r["moments"]):
         assert {"start", "end", "text_html", "url", "source_url"} <= set(moment)
         assert len(doc["results"][0]["moments"]) <= 3

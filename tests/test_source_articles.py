@@ -238,7 +238,7 @@ def test_sitemap_with_lastmod_and_a_sitemap_index(site):
     assert len(by_url) == 18 and by_url["article:may-day-5k"].published == "2013-05-11"
     index = (
         '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f'<sitemap><loc>{site.server.url("/sitemap.xml")}</loc></sitemap></sitemapindex>'
+        f"<sitemap><loc>{site.server.url('/sitemap.xml')}</loc></sitemap></sitemapindex>"
     )
     context = SourceContext()
     via_index = items_of(read({"sitemap": site.server.route("/index.xml", index, headers=XML)}, context))
@@ -274,8 +274,10 @@ def test_corpus_markdown_folders(corpus):
 
 
 def test_pelican_headers_with_tags_and_authors(tmp_path):
-    (tmp_path / "note.md").write_text("Title: Tempo Tuesday\nDate: 2016-05-02 20:37\nTags: tempo, threshold\n"
-                                      "Authors: Chris Krycho\nSummary: Short\n\nA tempo run, explained.\n")
+    (tmp_path / "note.md").write_text(
+        "Title: Tempo Tuesday\nDate: 2016-05-02 20:37\nTags: tempo, threshold\n"
+        "Authors: Chris Krycho\nSummary: Short\n\nA tempo run, explained.\n"
+    )
     (item,) = items_of(read({"path": str(tmp_path)})).values()
     assert (item.tags, item.people, item.description) == (("tempo", "threshold"), ("Chris Krycho",), "Short")
     assert item.extra == {}
@@ -306,11 +308,11 @@ def test_html_files_in_a_folder(tmp_path, posts):
 def test_article_html_is_sanitised(fixture_server, posts):
     evil = (
         '<p>Run the <a href="javascript:alert(1)">hill loop</a> twice <img src="x" onerror="alert(2)"> and relax.</p>'
-        "<script>alert(3)</script><p onclick=\"alert(4)\">Cool down with strides after the hill loop.</p>"
+        '<script>alert(3)</script><p onclick="alert(4)">Cool down with strides after the hill loop.</p>'
     )
     page = page_html(posts["may-day-5k"], "javascript:alert(5)", extra_body=evil)
     fixture_server.route("/evil.html", page, headers=HTML)
-    sitemap = f'<urlset><url><loc>{fixture_server.url("/evil.html")}</loc></url></urlset>'
+    sitemap = f"<urlset><url><loc>{fixture_server.url('/evil.html')}</loc></url></urlset>"
     (item,) = items_of(read({"sitemap": fixture_server.route("/s.xml", sitemap, headers=XML)})).values()
     assert "Cool down with strides after the hill loop." in text_of(item)
     for vector in ("<script", "javascript:", "onerror", "onclick", "alert("):
@@ -383,7 +385,10 @@ FAULTS = {
 PAGE_FAULTS = {
     **FAULTS,
     "malformed": ({"body": "\x00\x01 not a page", "headers": HTML}, "no article text found"),
-    "wrong-encoding": ({"body": "<html><body><p>Café</p></body></html>".encode("latin-1"), "headers": HTML}, "not valid utf-8"),
+    "wrong-encoding": (
+        {"body": "<html><body><p>Café</p></body></html>".encode("latin-1"), "headers": HTML},
+        "not valid utf-8",
+    ),
 }
 del PAGE_FAULTS["http-404"]  # a page that answers 404 is gone upstream, not an error
 

@@ -29,8 +29,13 @@ def test_api_suggest_on_the_sample(client):
     doc = client.get("/api/suggest", query_string={"q": "stri"}).get_json()
     kinds = {e["kind"] for e in doc["suggestions"]}
     assert doc["query"] == "stri" and {"title", "tag"} <= kinds
-    assert any(e["text"] == "Strides before a race: how and why" and e["url"] == "/items/youtube:smplDrill02" for e in doc["suggestions"])
-    chapter = next(e for e in client.get("/api/suggest?q=advice for").get_json()["suggestions"] if e["kind"] == "chapter")
+    assert any(
+        e["text"] == "Strides before a race: how and why" and e["url"] == "/items/youtube:smplDrill02"
+        for e in doc["suggestions"]
+    )
+    chapter = next(
+        e for e in client.get("/api/suggest?q=advice for").get_json()["suggestions"] if e["kind"] == "chapter"
+    )
     assert chapter["url"] == "/items/youtube:smplIntrv01?t=460"
 
 

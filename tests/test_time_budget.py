@@ -12,8 +12,17 @@ def test_a_search_past_its_budget_returns_what_it_has(fresh_data):
     db = store.open_for_writing(fresh_data)
     with db.atomic():
         for n in range(1200):
-            store.save_item(db, Item(id=f"workout:w{n}", kind="workout", title=f"Easy run {n}", source="w",
-                                     segments=(Segment(f"easy running day {n}"),)), "t")
+            store.save_item(
+                db,
+                Item(
+                    id=f"workout:w{n}",
+                    kind="workout",
+                    title=f"Easy run {n}",
+                    source="w",
+                    segments=(Segment(f"easy running day {n}"),),
+                ),
+                "t",
+            )
     build.publish(fresh_data, build.build_generation(db, fresh_data))
     generation = LiveIndex(fresh_data).current()
     searcher = generation.shared_searcher

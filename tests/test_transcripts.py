@@ -68,9 +68,12 @@ def test_vtt_and_srt_are_read_by_captions(corpus, kind, name, parse):
         ('{"version": "1.0.0"}', "json", 'not a JSON transcript: no "segments" list'),
         ('[{"body": "hi"}]', "json", 'not a JSON transcript: no "segments" list'),
         ('{"segments": [{"startTime": 1, "body": "hi"}]}', "json", "segment 1: needs startTime, endTime and body"),
-        ('{"segments": [{"startTime": 0, "endTime": 1, "body": "a"},'
-         ' {"startTime": "soon", "endTime": 2, "body": "b"}]}',
-         "json", "segment 2: startTime and endTime must be numbers of seconds"),
+        (
+            '{"segments": [{"startTime": 0, "endTime": 1, "body": "a"},'
+            ' {"startTime": "soon", "endTime": 2, "body": "b"}]}',
+            "json",
+            "segment 2: startTime and endTime must be numbers of seconds",
+        ),
         ('{"segments": [{"startTime": 3, "endTime": 2, "body": "hi"}]}', "json", "cue 1: end before start"),
         ('{"segments": []}', "json", "no cues"),
         ("<html><body>Nothing here</body></html>", "text/html", "no cues"),

@@ -37,6 +37,7 @@ HEADERS = {
 }
 HSTS = "max-age=31536000; includeSubDomains"
 
+
 def init_app(app: Flask, api: Blueprint) -> None:
     """Headers on every response; per-client limits on the `api` blueprint.
 
@@ -66,6 +67,8 @@ def _security_headers(response: Response) -> Response:
 
 def _too_many(error: TooManyRequests) -> Response:
     """A clear 429 in JSON; Flask-Limiter adds Retry-After and the X-RateLimit headers."""
-    response = jsonify(error=f"too many requests: the limit is {error.description}; retry after the Retry-After seconds")
+    response = jsonify(
+        error=f"too many requests: the limit is {error.description}; retry after the Retry-After seconds"
+    )
     response.status_code = 429
     return response

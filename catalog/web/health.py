@@ -38,4 +38,10 @@ def _run_summary(run: dict) -> dict:
     age = None
     if finished:
         age = round((datetime.now(UTC) - datetime.fromisoformat(finished)).total_seconds())
-    return {"id": run["id"], "status": run["status"], "finished": finished, "age_seconds": age, "errors": len(run["errors"])}
+    return {
+        "id": run["id"],
+        "status": run["status"],
+        "finished": finished,
+        "age_seconds": age,
+        "errors": len(run["errors"]),
+    }

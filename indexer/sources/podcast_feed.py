@@ -47,7 +47,7 @@ class Transcript:
 
     @property
     def format(self) -> str | None:
-        """"vtt", "srt", "json" or "html"; the URL's extension if the type is missing or unknown."""
+        """ "vtt", "srt", "json" or "html"; the URL's extension if the type is missing or unknown."""
         return transcript_format(self.type) or transcript_format(PurePosixPath(urlparse(self.url).path).suffix)
 
 

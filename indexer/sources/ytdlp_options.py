@@ -40,7 +40,7 @@ def validate(options: dict) -> str | None:
         return "'url' must be a string and 'urls' a non-empty list of strings"
     languages = options.get("languages", ["en"])
     if not isinstance(languages, list) or not languages or not all(_is_code(lang) for lang in languages):
-        return "'languages' must be a non-empty list of language codes such as [\"en\", \"de\"]"
+        return '\'languages\' must be a non-empty list of language codes such as ["en", "de"]'
     if "cookies" in options and not isinstance(options["cookies"], str):
         return "'cookies' must be the path of a cookies.txt file"
     for key in SLEEPS:

@@ -79,7 +79,9 @@ def current_time(page: Page) -> float:
 
 def test_transcript_click_seeks_the_html5_player(page: Page, media_site: str):
     page.goto(media_site + "/items/generic:riverbend-ep-041")
-    page.locator("#player").evaluate("media => new Promise(ok => media.readyState > 0 ? ok() : media.onloadedmetadata = ok)")
+    page.locator("#player").evaluate(
+        "media => new Promise(ok => media.readyState > 0 ? ok() : media.onloadedmetadata = ok)"
+    )
     line = page.locator("#transcript p[data-start]").nth(5)
     start = float(line.get_attribute("data-start"))
     line.locator("a.seek").click()
@@ -112,7 +114,9 @@ def test_find_in_transcript_marks_hits_on_the_timeline(page: Page, media_site: s
     assert 1 <= markers.count() <= hits
     markers.first.click()
     first_line_start = float(page.locator("#transcript p:has(mark.find)").first.get_attribute("data-start"))
-    page.wait_for_function("s => Math.abs(document.getElementById('player').currentTime - s) < 1.5", arg=first_line_start)
+    page.wait_for_function(
+        "s => Math.abs(document.getElementById('player').currentTime - s) < 1.5", arg=first_line_start
+    )
 
 
 def test_copy_link_to_a_moment(page: Page, live_server: str):
@@ -127,8 +131,14 @@ def test_copy_link_to_a_moment(page: Page, live_server: str):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/search?q=4x400+relay", "/search?q=zzzzqqq", "/items/youtube:smplIntrv01?t=134",
-     "/items/article:masters-running-800m-after-50", "/browse"],
+    [
+        "/",
+        "/search?q=4x400+relay",
+        "/search?q=zzzzqqq",
+        "/items/youtube:smplIntrv01?t=134",
+        "/items/article:masters-running-800m-after-50",
+        "/browse",
+    ],
 )
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violation(browser, live_server: str, path: str, scheme: str):

@@ -88,8 +88,7 @@ def _judgment(number: int, table: dict) -> Judgment:
 def evaluate(data_dir: Path, judgments: list[Judgment]) -> list[Row]:
     """Run every judged query on the live generation of `data_dir` and score it."""
     return [
-        score(judgment, live_search(data_dir, judgment.query, per_page=metrics.K)["results"])
-        for judgment in judgments
+        score(judgment, live_search(data_dir, judgment.query, per_page=metrics.K)["results"]) for judgment in judgments
     ]
 
 
