@@ -14,6 +14,7 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import porter
 
+from catalog.numbers import Token as Piece
 from catalog.vocabulary import normalize, unchanged
 
 stem = lru_cache(maxsize=200_000)(porter.stem)
@@ -53,24 +54,40 @@ class RunningTokenizer(Tokenizer):
         **kwargs,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pieces = normalize(value, stem if self.stemming else unchanged) if tokenize else []
         if not tokenize:
             token.text = token.original = value
             token.pos, token.startchar, token.endchar = start_pos, start_char, start_char + len(value)
             yield token
             return
-        for offset, piece in enumerate(pieces):
-            token.text = piece.text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = piece.text
-            if positions:
-                token.pos = start_pos + offset
-            if chars:
-                token.startchar = start_char + piece.start
-                token.endchar = start_char + piece.end
-            yield token
+        position = start_pos
+        for line_start, pieces in _lines(value, self.stemming):
+            for piece in pieces:
+                token.text = piece.text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = piece.text
+                if positions:
+                    token.pos = position
+                if chars:
+                    token.startchar = start_char + line_start + piece.start
+                    token.endchar = start_char + line_start + piece.end
+                position += 1
+                yield token
+
+
+def _lines(value: str, stemming: bool) -> Iterator[tuple[int, tuple[Piece, ...]]]:
+    """(offset, tokens) line by line, through a cache: an item's transcript is its segments
+    joined by newlines, and each segment was just analysed as a document of its own."""
+    offset = 0
+    for line in value.split("\n"):
+        yield offset, _line_tokens(line, stemming)
+        offset += len(line) + 1
+
+
+@lru_cache(maxsize=8192)
+def _line_tokens(line: str, stemming: bool) -> tuple[Piece, ...]:
+    return tuple(normalize(line, stem if stemming else unchanged))
 
 
 def stemmed_analyzer() -> RunningTokenizer:

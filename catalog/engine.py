@@ -21,6 +21,7 @@ TIME_BUDGET = 2.0  # seconds for one item search
 MAX_FACET_VALUES = 40
 NEAR_SLOP = 3  # words allowed between two neighbouring query words for the closeness bonus
 NEAR_BOOST = 2.0
+NEAR_FIELDS = ("title", "chapters", "description")
 MOMENT_FIELDS = ("transcript", "chapters")
 
 
@@ -121,7 +122,9 @@ def _item_query(parsed: ParsedQuery) -> wq.Query:
     parts += [_on_fields(term, FIELD_WEIGHTS) for term in parsed.terms]
     parts += [_phrase_on_fields(phrase, FIELD_WEIGHTS) for phrase in parsed.phrases]
     query: wq.Query = wq.And(parts)
-    near = _near(parsed.terms, FIELD_WEIGHTS)
+    # Closeness counts in the short fields only: positions in a whole transcript are costly to
+    # match, and the moments (15-40 s segments) reward closeness within the transcript anyway.
+    near = _near(parsed.terms, {name: FIELD_WEIGHTS[name] for name in NEAR_FIELDS})
     if near is not None:
         query = wq.AndMaybe(query, near)
     if parsed.excluded:

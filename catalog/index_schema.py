@@ -80,10 +80,26 @@ def _keywords(values: tuple[str, ...]) -> str:
 
 
 def documents(item: Item) -> Iterator[dict]:
-    """The index documents of one item: its item document, then its moments."""
+    """The index documents of one item: its moments, then its item document (whose transcript
+    is analysed from the segments' cached tokens)."""
     transcript = "\n".join(s.text for s in item.segments)
     chapter_titles = "\n".join(c.title for c in item.chapters)
     speakers = sorted({s.speaker for s in item.segments if s.speaker})
+    for seq, segment in enumerate(item.segments):
+        doc = {"doc": "seg", "item_id": item.id, "seq": seq, "transcript": segment.text}
+        if segment.start is not None:
+            doc["start"] = float(segment.start)
+        if segment.speaker:
+            doc["speaker"] = ",".join(speaker_keys(segment.speaker))
+        yield doc
+    for seq, chapter in enumerate(item.chapters):
+        yield {
+            "doc": "chap",
+            "item_id": item.id,
+            "seq": seq,
+            "start": float(chapter.start),
+            "chapters": chapter.title,
+        }
     yield {
         "doc": "item",
         "item_id": item.id,
@@ -102,18 +118,3 @@ def documents(item: Item) -> Iterator[dict]:
         "published": item.published or "",
         "speaker": ",".join(key for name in speakers for key in speaker_keys(name)),
     }
-    for seq, segment in enumerate(item.segments):
-        doc = {"doc": "seg", "item_id": item.id, "seq": seq, "transcript": segment.text}
-        if segment.start is not None:
-            doc["start"] = float(segment.start)
-        if segment.speaker:
-            doc["speaker"] = ",".join(speaker_keys(segment.speaker))
-        yield doc
-    for seq, chapter in enumerate(item.chapters):
-        yield {
-            "doc": "chap",
-            "item_id": item.id,
-            "seq": seq,
-            "start": float(chapter.start),
-            "chapters": chapter.title,
-        }
