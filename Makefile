@@ -31,6 +31,7 @@ browser:
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 test: install browser
+	$(PY) -m ruff check app.py catalog indexer tests
 	$(PY) -m pytest
 
 # Benchmarks print figures; they are not tests. bench-10k is the long 10,000-hour run.
