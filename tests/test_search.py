@@ -113,3 +113,17 @@ def test_every_result_of_a_several_word_query_gets_its_moments(search):
     results = search("strides before a race")["results"]
     assert len(results) >= 3
     assert all(r["moments"] for r in results[:3])
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["5K", "5 k", "5km", "five k", "5,000 m", "5000m"],
+        ["1500 m", "1,500m", "fifteen hundred"],
+        ["800m", "800 m", "eight hundred"],
+    ],
+)
+def test_each_distance_form_finds_the_same_items(search, forms):
+    found = [[r["id"] for r in search(form, per_page=50)["results"]] for form in forms]
+    assert found[0], forms[0]
+    assert all(ids == found[0] for ids in found), dict(zip(forms, found, strict=True))
