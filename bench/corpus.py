@@ -27,36 +27,99 @@ from indexer.sources.ytdlp_folder import item_from_info
 
 REPO = Path(__file__).resolve().parents[1]
 # The code whose output the cache holds: a change to any of it makes a new corpus.
-CACHE_INPUTS = ("bench/corpus.py", "indexer/sources/*.py", "indexer/captions.py", "indexer/segmenting.py",
-                "indexer/timed_text.py", "indexer/transcripts.py", "indexer/markdown_text.py", "indexer/html_clean.py",
-                "catalog/store.py", "catalog/models.py", "catalog/schema_migrations.py", "catalog/links.py")
+CACHE_INPUTS = (
+    "bench/corpus.py",
+    "indexer/sources/*.py",
+    "indexer/captions.py",
+    "indexer/segmenting.py",
+    "indexer/timed_text.py",
+    "indexer/transcripts.py",
+    "indexer/markdown_text.py",
+    "indexer/html_clean.py",
+    "catalog/store.py",
+    "catalog/models.py",
+    "catalog/schema_migrations.py",
+    "catalog/links.py",
+)
 SOURCES = {"video": "videos", "podcast": "podcast", "article": "articles", "workout": "workouts"}
-SOURCES_TOML = "".join(f'[sources.{name}]\nkind = "{kind}"\npath = "{name}"\n\n' for name, kind in
-                       (("videos", "ytdlp-folder"), ("podcast", "ytdlp-folder"),
-                        ("articles", "articles"), ("workouts", "workouts")))
+SOURCES_TOML = "".join(
+    f'[sources.{name}]\nkind = "{kind}"\npath = "{name}"\n\n'
+    for name, kind in (
+        ("videos", "ytdlp-folder"),
+        ("podcast", "ytdlp-folder"),
+        ("articles", "articles"),
+        ("workouts", "workouts"),
+    )
+)
 SECONDS_PER_WORD = 0.4  # 150 words a minute, pauses included: 9,000 words an hour
 BATCH = 64  # items saved per transaction
 
-FUNCTION = ("the and i you to a of that it is in so we like was um uh yeah know just but for on with have be "
-            "this my what do are they not at he she there then about really think kind get go if all one right "
-            "okay mean when can your out up because some me had would were them").split()
-TALK = ("time week day feel body work start year little good lot thing pretty first back want way need people "
-        "always try made keep hard great different start next last talk point look whole stuff story night "
-        "morning family school club friends together every better long enough around maybe definitely").split()
-RUNNING = ("run running race pace mile training easy workout track coach miles tempo strides threshold marathon "
-           "intervals recovery hills repeats cadence heart rate zone aerobic speed endurance strength plyometrics "
-           "masters splits kilometers sprint relay warmup cooldown drills taper mileage injury hamstring calf "
-           "achilles shoes fueling gels hydration lactate form hurdles steeplechase kick finish").split()
+FUNCTION = (
+    "the and i you to a of that it is in so we like was um uh yeah know just but for on with have be "
+    "this my what do are they not at he she there then about really think kind get go if all one right "
+    "okay mean when can your out up because some me had would were them"
+).split()
+TALK = (
+    "time week day feel body work start year little good lot thing pretty first back want way need people "
+    "always try made keep hard great different start next last talk point look whole stuff story night "
+    "morning family school club friends together every better long enough around maybe definitely"
+).split()
+RUNNING = (
+    "run running race pace mile training easy workout track coach miles tempo strides threshold marathon "
+    "intervals recovery hills repeats cadence heart rate zone aerobic speed endurance strength plyometrics "
+    "masters splits kilometers sprint relay warmup cooldown drills taper mileage injury hamstring calf "
+    "achilles shoes fueling gels hydration lactate form hurdles steeplechase kick finish"
+).split()
 FIRST = "marisol harold amara tomas keiko dario priya lena oskar nadia felix ruth".split()
 LAST = "vega okafor lindqvist moreau tanaka brennan achebe novak castillo whitford".split()
-PHRASES = ("four by four hundred relay", "five k", "fifteen hundred", "the mile", "marathon pace",
-           "lactate threshold", "tempo run", "strides after easy runs", "plyometrics circuit", "masters runners",
-           "hill repeats", "long run", "ten k", "half marathon", "eight hundred meters", "four by one hundred")
+PHRASES = (
+    "four by four hundred relay",
+    "five k",
+    "fifteen hundred",
+    "the mile",
+    "marathon pace",
+    "lactate threshold",
+    "tempo run",
+    "strides after easy runs",
+    "plyometrics circuit",
+    "masters runners",
+    "hill repeats",
+    "long run",
+    "ten k",
+    "half marathon",
+    "eight hundred meters",
+    "four by one hundred",
+)
 RARE = ("fartlek", "bosu", "kipchoge", "beetroot", "altitude tent", "metronome", "spikes", "sauna")
-TAGS = ("marathon", "5k", "mile", "masters running", "track", "strength", "plyometrics", "4x400 relay",
-        "recovery", "interview", "tempo run", "strides", "beginner", "cross country")
-CHAPTERS = ("Intro", "Race recap", "Strides and drills", "The 4x400 relay", "Masters training", "Q and A",
-            "Fueling for the marathon", "Tempo and threshold", "Hill repeats", "Injury comeback", "Wrap up")
+TAGS = (
+    "marathon",
+    "5k",
+    "mile",
+    "masters running",
+    "track",
+    "strength",
+    "plyometrics",
+    "4x400 relay",
+    "recovery",
+    "interview",
+    "tempo run",
+    "strides",
+    "beginner",
+    "cross country",
+)
+CHAPTERS = (
+    "Intro",
+    "Race recap",
+    "Strides and drills",
+    "The 4x400 relay",
+    "Masters training",
+    "Q and A",
+    "Fueling for the marathon",
+    "Tempo and threshold",
+    "Hill repeats",
+    "Injury comeback",
+    "Wrap up",
+)
 
 
 def _tail(count: int = 30_000) -> list[str]:
@@ -116,14 +179,14 @@ def vtt(rng: random.Random, minutes: int, topic: tuple[str, ...]) -> str:
     while at < len(spoken):
         size = rng.randint(6, 12)
         end = clock + size * SECONDS_PER_WORD * 0.92
-        lines += [f"{_clock(clock)} --> {_clock(end)}", " ".join(spoken[at:at + size]), ""]
+        lines += [f"{_clock(clock)} --> {_clock(end)}", " ".join(spoken[at : at + size]), ""]
         at, clock = at + size, end + (rng.uniform(1.6, 2.4) if rng.random() < 0.1 else 0.05)
     return "\n".join(lines)
 
 
 def _prose(rng: random.Random, count: int, topic: tuple[str, ...]) -> str:
     spoken = words(rng, count, topic)
-    sentences = (" ".join(spoken[at:at + 14]) for at in range(0, count, 14))
+    sentences = (" ".join(spoken[at : at + 14]) for at in range(0, count, 14))
     return " ".join(f"{s[0].upper()}{s[1:]}." for s in sentences)
 
 
@@ -133,7 +196,10 @@ def _metadata(spec: Spec, seed: int) -> tuple[random.Random, dict]:
     guest = rng.choice(NAMES).title()
     published = date(2012, 1, 1) + timedelta(days=rng.randrange(14 * 365))
     return rng, {
-        "topic": topic, "guest": guest, "published": published, "tags": rng.sample(TAGS, rng.randint(2, 5)),
+        "topic": topic,
+        "guest": guest,
+        "published": published,
+        "tags": rng.sample(TAGS, rng.randint(2, 5)),
         "title": f"{guest} on {topic[0]} and {topic[1]} | Riverbend Run Club #{spec.index}",
         "description": f"Coach Marisol Vega talks with {guest} about {', '.join(topic)}. {_prose(rng, 40, topic)}",
     }
@@ -145,24 +211,41 @@ def _info(spec: Spec, meta: dict, rng: random.Random) -> dict:
     track = {"en": [{"ext": "vtt", "url": "https://captions.example/en.vtt", "name": "English"}]}
     vid = f"episode-{spec.index}" if podcast else f"bnch{spec.index:07d}"
     return {
-        "id": vid, "_type": "video", "title": meta["title"], "description": meta["description"],
-        "extractor_key": "Generic" if podcast else "Youtube", "duration": seconds,
-        "upload_date": meta["published"].strftime("%Y%m%d"), "tags": meta["tags"],
-        "cast": ["Marisol Vega", meta["guest"]], "channel": "Riverbend Run Club",
+        "id": vid,
+        "_type": "video",
+        "title": meta["title"],
+        "description": meta["description"],
+        "extractor_key": "Generic" if podcast else "Youtube",
+        "duration": seconds,
+        "upload_date": meta["published"].strftime("%Y%m%d"),
+        "tags": meta["tags"],
+        "cast": ["Marisol Vega", meta["guest"]],
+        "channel": "Riverbend Run Club",
         "webpage_url": f"https://podcast.example/{vid}" if podcast else f"https://www.youtube.com/watch?v={vid}",
-        "thumbnail": f"https://i.ytimg.com/vi/{vid}/hqdefault.jpg", "vcodec": "none" if podcast else "avc1",
+        "thumbnail": f"https://i.ytimg.com/vi/{vid}/hqdefault.jpg",
+        "vcodec": "none" if podcast else "avc1",
         "url": f"https://media.example/{vid}.mp3" if podcast else None,
-        "subtitles": track if podcast else {}, "automatic_captions": {} if podcast else track,
+        "subtitles": track if podcast else {},
+        "automatic_captions": {} if podcast else track,
         "chapters": [{"start_time": float(s), "title": rng.choice(CHAPTERS)} for s in starts],
     }
 
 
 def _markdown(spec: Spec, meta: dict, rng: random.Random) -> str:
-    front = {"title": meta["title"].split(" | ")[0], "date": meta["published"].isoformat(),
-             "author": "Marisol Vega", "tags": meta["tags"], "description": meta["description"][:200]}
+    front = {
+        "title": meta["title"].split(" | ")[0],
+        "date": meta["published"].isoformat(),
+        "author": "Marisol Vega",
+        "tags": meta["tags"],
+        "description": meta["description"][:200],
+    }
     if spec.kind == "workout":
-        front.update(focus=rng.choice(["speed", "endurance", "strength"]), duration=rng.randint(30, 90),
-                     level=rng.choice(["beginner", "intermediate", "advanced"]), equipment=["track"])
+        front.update(
+            focus=rng.choice(["speed", "endurance", "strength"]),
+            duration=rng.randint(30, 90),
+            level=rng.choice(["beginner", "intermediate", "advanced"]),
+            equipment=["track"],
+        )
     blocks = [_prose(rng, rng.randint(60, 150), meta["topic"]) for _ in range(rng.randint(5, 12))]
     blocks.insert(len(blocks) // 2, f"## {rng.choice(CHAPTERS)}")
     head = "".join(f"{key}: {json.dumps(value)}\n" for key, value in front.items())
@@ -205,8 +288,9 @@ def ensure(hours: float, seed: int, cache_root: Path) -> tuple[Path, float | Non
     if (folder / "corpus.json").exists():
         return folder, None
     started = time.perf_counter()
+    for stale in Path(cache_root).glob(f"{hours:g}h-seed{seed}-*"):  # made by older code, or half made
+        shutil.rmtree(stale, ignore_errors=True)
     building = folder.with_name(folder.name + ".part")
-    shutil.rmtree(building, ignore_errors=True)
     for name in SOURCES.values():
         (building / "media" / name).mkdir(parents=True)
     (building / "media" / "sources.toml").write_text(SOURCES_TOML)

@@ -33,10 +33,13 @@ def build(data_dir: Path) -> dict:
     (Path(data_dir) / FTS_FILE).unlink(missing_ok=True)
     started = time.perf_counter()
     conn = _connect(data_dir)
-    conn.execute("create virtual table seg using fts5(text, item_id unindexed, seq unindexed,"
-                 " tokenize='porter unicode61')")
-    conn.execute("insert into seg(text, item_id, seq) select s.text, s.item_id, s.seq from cat.segments s"
-                 " join cat.items i on i.id = s.item_id where i.status = 'live'")
+    conn.execute(
+        "create virtual table seg using fts5(text, item_id unindexed, seq unindexed, tokenize='porter unicode61')"
+    )
+    conn.execute(
+        "insert into seg(text, item_id, seq) select s.text, s.item_id, s.seq from cat.segments s"
+        " join cat.items i on i.id = s.item_id where i.status = 'live'"
+    )
     conn.execute("insert into seg(seg) values ('optimize')")
     conn.commit()
     rows = conn.execute("select count(*) from seg").fetchone()[0]

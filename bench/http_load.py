@@ -126,16 +126,34 @@ def run_wrk(wrk: str, server: Server, script: Path, clients: int, seconds: float
 
     `pad_from`: pad each pass through the log with one more space than the last,
     starting there (None: no padding, the log repeats as it is)."""
-    command = [wrk, "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(script), server.url, "--", str(pad_from or 0), "pad" if pad_from is not None else "as-is"]
+    command = [
+        wrk,
+        "-t1",
+        f"-c{clients}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        server.url,
+        "--",
+        str(pad_from or 0),
+        "pad" if pad_from is not None else "as-is",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_RESULT")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no result (exit {done.returncode}): {done.stderr.strip()[-500:]}")
     requests, micros, socket_errors, bad_status, p50, p95, p99 = (float(x) for x in line.split()[1:])
-    return {"clients": clients, "requests": int(requests), "rps": requests / (micros / 1e6),
-            "p50_ms": p50 / 1000, "p95_ms": p95 / 1000, "p99_ms": p99 / 1000,
-            "errors": int(socket_errors + bad_status)}
+    return {
+        "clients": clients,
+        "requests": int(requests),
+        "rps": requests / (micros / 1e6),
+        "p50_ms": p50 / 1000,
+        "p95_ms": p95 / 1000,
+        "p99_ms": p99 / 1000,
+        "errors": int(socket_errors + bad_status),
+    }
 
 
 def worker_rss_mb(master_pid: int) -> list[float]:

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import sqlite3
+import subprocess
 from dataclasses import dataclass
 from importlib.metadata import version
+from pathlib import Path
 
 from bench.queries import KINDS, p50_95_99
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 def header() -> str:
-    return (f"coach catalog bench: {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}, whoosh3 {version('whoosh3')}, gunicorn {version('gunicorn')}; "
-            f"{load()}")
+    return (
+        f"coach catalog bench: {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, whoosh3 {version('whoosh3')}, gunicorn {version('gunicorn')}; "
+        f"code {_revision()}; {load()}"
+    )
+
+
+def _revision() -> str:
+    """The commit measured, and whether the work tree differed from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") if shutil.which("git") else ""
+    if not commit:
+        return "not a git checkout"
+    return commit + (" with local changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def load() -> str:
@@ -52,8 +72,10 @@ def size_table(r: dict) -> str:
             f"{run['unchanged']} unchanged, {run['failed']} failed | new generation published: "
             f"{'yes' if run['published'] else 'no'} | peak RSS {run['peak_rss_mb']:.0f} MB"
         )
-    lines.append(f"FTS5 build    {f['wall_s']:.1f} s wall | {_n(c['words'] / f['wall_s'])} words/s | "
-                 f"{_n(f['rows'])} rows | {f['size_mb']:.1f} MB file (text copy included)")
+    lines.append(
+        f"FTS5 build    {f['wall_s']:.1f} s wall | {_n(c['words'] / f['wall_s'])} words/s | "
+        f"{_n(f['rows'])} rows | {f['size_mb']:.1f} MB file (text copy included)"
+    )
     lines += ["", *_query_lines(r["queries"]), "", *_http_lines(r["http"]), f"machine after this size: {load()}"]
     return "\n".join(lines)
 
@@ -70,12 +92,18 @@ def _query_lines(q: dict) -> list[str]:
         ratios = " ".join(f"{a / b:6.1f}" if b else "     -" for a, b in zip(ours, fts, strict=True))
         lines.append(f"{kind:<15}{len(q['first'][kind]):>5} | {_trio(ours)} | {_trio(fts)} | {ratios:>27}")
     again = p50_95_99(q["repeated"]["all"])
-    lines.append(f"ours, the same queries asked again (one reused live generation, as a worker runs): "
-                 f"p50 {again[0]:.2f} ms, p95 {again[1]:.2f} ms, p99 {again[2]:.2f} ms")
-    lines.append(f"queries with no result: ours {q['zero']['ours']} of {q['count']}, "
-                 f"FTS5 {q['zero']['fts5']} of {q['count']} (FTS5 knows no typos, relays or spelled numbers)")
-    lines.append("slowest (ours, first time, median ms): "
-                 + "; ".join(f"{label} {ms:.1f}" for label, ms in q["slowest"]))
+    lines.append(
+        f"ours, the same queries asked again (one reused live generation, as a worker runs): "
+        f"p50 {again[0]:.2f} ms, p95 {again[1]:.2f} ms, p99 {again[2]:.2f} ms"
+    )
+    lines.append(
+        f"queries with no result: ours {q['zero']['ours']} of {q['count']}, "
+        f"FTS5 {q['zero']['fts5']} of {q['count']} (FTS5 knows no typos, relays or spelled numbers); "
+        f"ours cut short by its time budget ('partial'): {q['partial']} of {q['count']}"
+    )
+    lines.append(
+        "slowest (ours, first time, median ms): " + "; ".join(f"{label} {ms:.1f}" for label, ms in q["slowest"])
+    )
     return lines
 
 
@@ -89,8 +117,10 @@ def _http_lines(h: dict) -> list[str]:
         f"{'errors':>7}",
     ]
     for lv in h["levels"]:
-        lines.append(f"{lv['workload']:<12} {lv['clients']:>7} {lv['rps']:>9.1f} {lv['p50_ms']:>9.1f} "
-                     f"{lv['p95_ms']:>9.1f} {lv['p99_ms']:>9.1f} {lv['requests']:>9} {lv['errors']:>7}")
+        lines.append(
+            f"{lv['workload']:<12} {lv['clients']:>7} {lv['rps']:>9.1f} {lv['p50_ms']:>9.1f} "
+            f"{lv['p95_ms']:>9.1f} {lv['p99_ms']:>9.1f} {lv['requests']:>9} {lv['errors']:>7}"
+        )
     if h["probe"]:
         lines.append(f"errors are non-2xx answers or socket errors; now {h['probe']}")
     lines.append("gunicorn worker RSS after the load: " + ", ".join(f"{mb:.0f} MB" for mb in h["worker_rss_mb"]))
@@ -114,13 +144,17 @@ def _measures(r: dict) -> list[tuple[Target, float | None]]:
     rss = r["http"].get("worker_rss_mb")
     cores = os.cpu_count() or 1
     return [
-        (Target(f"search p95 in process <= 1.5 x FTS5 p95 ({fts_p95:.1f} ms)", 1000, 1.5 * fts_p95, "ms", True),
-         ours[1]),
+        (
+            Target(f"search p95 in process <= 1.5 x FTS5 p95 ({fts_p95:.1f} ms)", 1000, 1.5 * fts_p95, "ms", True),
+            ours[1],
+        ),
         (Target("req/s at 8 clients, first-time queries >= 300", 1000, 300, "req/s", False), eight and eight["rps"]),
         (Target("p95 at 8 clients, first-time queries <= 50 ms", 1000, 50, "ms", True), eight and eight["p95_ms"]),
         (Target("full rebuild >= 300,000 words/s", 1000, 300_000, "words/s", False), r["build"]["words_per_s"]),
-        (Target(f"full rebuild uses both cores (>= {0.75 * cores:.1f} busy)", 1000, 0.75 * cores, "cores", False),
-         r["build"]["cores"]),
+        (
+            Target(f"full rebuild uses both cores (>= {0.75 * cores:.1f} busy)", 1000, 0.75 * cores, "cores", False),
+            r["build"]["cores"],
+        ),
         (Target("nightly run, nothing changed <= 5 s", 1000, 5, "s", True), r["nightly"][0]["wall_s"]),
         (Target("gunicorn worker RSS <= 200 MB (largest)", 1000, 200, "MB", True), max(rss) if rss else None),
         (Target("search p99 in process <= 100 ms", 10000, 100, "ms", True), ours[2]),
@@ -128,8 +162,10 @@ def _measures(r: dict) -> list[tuple[Target, float | None]]:
 
 
 def targets(r: dict) -> str:
-    lines = [f"targets at {r['hours']:,g} h ('*': informative, the target is set for another size)",
-             f"{'target':<52} {'applies at':>10} {'measured':>16} {'status':>8}  gap"]
+    lines = [
+        f"targets at {r['hours']:,g} h ('*': informative, the target is set for another size)",
+        f"{'target':<52} {'applies at':>10} {'measured':>16} {'status':>8}  gap",
+    ]
     for target, measured in _measures(r):
         mark = "" if target.hours == r["hours"] else "*"
         if measured is None:
@@ -139,7 +175,9 @@ def targets(r: dict) -> str:
         gap = measured - target.limit
         ratio = measured / target.limit if target.limit else float("inf")
         words = ("headroom" if met else "over") if target.at_most else ("above" if met else "short")
-        lines.append(f"{target.name:<52} {target.hours:>8,g} h {measured:>10,.1f} {target.unit:<5} "
-                     f"{('met' if met else 'missed') + mark:>8}  {abs(gap):,.1f} {target.unit} {words} "
-                     f"({ratio:.2f} x the limit)")
+        lines.append(
+            f"{target.name:<52} {target.hours:>8,g} h {measured:>10,.1f} {target.unit:<5} "
+            f"{('met' if met else 'missed') + mark:>8}  {abs(gap):,.1f} {target.unit} {words} "
+            f"({ratio:.2f} x the limit)"
+        )
     return "\n".join(lines)
