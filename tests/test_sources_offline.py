@@ -142,3 +142,24 @@ def test_bad_front_matter_is_an_item_failure(tmp_path):
     items, failures = read_all(markdown_folder.articles.read, source("articles", tmp_path))
     assert items == []
     assert {f.item for f in failures} == {"bad.md", "untitled.md"}
+
+
+def test_unchanged_files_are_not_parsed_again(tmp_path, fresh_data):
+    import os
+    import shutil
+
+    from tests.helpers import reindex_config
+
+    shutil.copytree(SAMPLE / "videos", tmp_path / "videos")
+    config = '[sources.videos]\nkind = "ytdlp-folder"\npath = "videos"\n'
+    assert reindex_config(fresh_data, tmp_path, config).exit_code == 0
+    # the rolling refresh re-reads one of the three each night (the first checked); not this one
+    info = tmp_path / "videos" / "smplPlyo003.info.json"
+    stat = info.stat()
+    info.write_bytes(b"x" * stat.st_size)  # garbage of the same size, the same mtime: not read again
+    os.utime(info, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    second = reindex_config(fresh_data, tmp_path, config)
+    assert second.exit_code == 0 and second.sources[0].unchanged == 3
+    os.utime(info, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched: read, and found broken
+    third = reindex_config(fresh_data, tmp_path, config)
+    assert third.exit_code == 1 and third.errors[0]["item"] == "smplPlyo003.info.json"

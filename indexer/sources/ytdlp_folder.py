@@ -7,6 +7,7 @@ auto-captions otherwise; the info.json tells which (`subtitles` vs `automatic_ca
 
 from __future__ import annotations
 
+import glob
 import json
 import re
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from catalog.models import Chapter, Item, Segment
 from indexer.captions import CaptionError
-from indexer.sources.base import ItemFailure, SourceContext, SourceError
+from indexer.sources.base import ItemFailure, SourceContext, SourceError, Unchanged
 from indexer.timed_text import segments_from
 
 KEYS = frozenset({"path", "languages"})
@@ -28,12 +29,21 @@ UNKEPT_KEYS = ("formats", "thumbnails", "automatic_captions", "heatmap", "reques
 
 
 def read(source, context: SourceContext) -> Iterator[Item | ItemFailure]:
-    """Every video and episode in the folder; reading local files is cheap, so all are read."""
+    """Every video and episode in the folder. A file set (the info.json and the subtitles
+    beside it) whose sizes and mtimes are as last time is not parsed again, unless due."""
     folder = source.path()
     if not folder.is_dir():
         raise SourceError(f"{folder}: no such folder")
     languages = list(source.options.get("languages", ["en"]))
+    seen = context.state.get("files", {})
+    context.state["files"] = files = {}
     for path in sorted(folder.glob("*.info.json")):
+        stamp = _stamp(path)
+        known = seen.get(path.name)
+        if known and known[0] == stamp and known[1] in context.known and known[1] not in context.due:
+            files[path.name] = known
+            yield Unchanged(known[1])
+            continue
         try:
             info = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -42,9 +52,22 @@ def read(source, context: SourceContext) -> Iterator[Item | ItemFailure]:
         if not isinstance(info, dict) or info.get("_type", "video") != "video":
             continue  # a channel or playlist info.json: its videos have their own files
         try:
-            yield item_from_info(info, path, source.name, languages)
+            item = item_from_info(info, path, source.name, languages)
         except (CaptionError, ValueError, KeyError, TypeError) as exc:
             yield ItemFailure(path.name, _reason(exc))
+            continue
+        files[path.name] = [stamp, item.id]
+        yield item
+
+
+def _stamp(info_path: Path) -> list[list]:
+    """Name, size and mtime of the info.json and every file beside it with the same stem."""
+    stem = info_path.name[: -len(".info.json")]
+    return [
+        [p.name, st.st_size, st.st_mtime_ns]
+        for p in sorted(info_path.parent.glob(f"{glob.escape(stem)}.*"))
+        if (st := p.stat())
+    ]
 
 
 def _reason(exc: Exception) -> str:
