@@ -1,6 +1,9 @@
-"""The write side, measured: a full index build and the nightly `reindex`, each in a fresh process.
+"""The write side: the cached corpus catalog, a full index build and the nightly `reindex`.
 
-Each phase runs as `python -m bench.build PHASE DATA [CONFIG]` so that its peak RSS and CPU
+A corpus is made once per size, seed and version of the code that writes it: its files by
+`bench.corpus`, its catalog by the product's readers and `store.save_item`, in batches.
+
+Each measured phase runs as `python -m bench.build PHASE DATA [CONFIG]` so that its peak RSS and CPU
 time are its own (children included, should the build fork), as a cron job's would be. The
 parent reads one JSON line back. Run over a working copy of a cached corpus: the catalog is
 copied, the media files hard-linked (edits replace files, so the cache stays as it was).
@@ -9,8 +12,10 @@ copied, the media files hard-linked (edits replace files, so the cache stays as 
 from __future__ import annotations
 
 import cProfile
+import hashlib
 import io
 import json
+import multiprocessing
 import os
 import pstats
 import resource
@@ -19,20 +24,75 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import corpus
 from catalog import store
 from catalog.generations import index_root, live_name
+from catalog.models import Item
 
 REPO = Path(__file__).resolve().parents[1]
+# The code whose output the corpus cache holds: a change to any of it makes a new corpus.
+CACHE_INPUTS = (
+    "bench/corpus.py indexer/sources/*.py indexer/captions.py indexer/segmenting.py indexer/timed_text.py "
+    "indexer/transcripts.py indexer/markdown_text.py indexer/html_clean.py catalog/store.py catalog/models.py "
+    "catalog/schema_migrations.py catalog/links.py"
+).split()
+BATCH = 64  # items saved per transaction while a corpus is made
 
 
-def working_copy(corpus: Path) -> Path:
-    """A scratch folder holding a copy of the corpus's catalog and links to its media files."""
+def cache_key(hours: float, seed: int) -> str:
+    """Size, seed and a digest of the code that writes the corpus."""
+    digest = hashlib.sha256()
+    for pattern in CACHE_INPUTS:
+        for path in sorted(REPO.glob(pattern)):
+            digest.update(path.read_bytes())
+    return f"{hours:g}h-seed{seed}-{digest.hexdigest()[:12]}"
+
+
+def ensure_corpus(hours: float, seed: int, cache_root: Path) -> tuple[Path, float | None]:
+    """The cached corpus folder (media/ and data/catalog.db), generated first if missing.
+
+    Returns the folder and the seconds generating took (None when it came from the cache).
+    """
+    folder = Path(cache_root) / cache_key(hours, seed)
+    if (folder / "corpus.json").exists():
+        return folder, None
+    started = time.perf_counter()
+    for stale in Path(cache_root).glob(f"{hours:g}h-seed{seed}-*"):  # made by older code, or half made
+        shutil.rmtree(stale, ignore_errors=True)
+    building = folder.with_name(folder.name + ".part")
+    for name in corpus.SOURCES.values():
+        (building / "media" / name).mkdir(parents=True)
+    (building / "media" / "sources.toml").write_text(corpus.SOURCES_TOML)
+    db = store.open_for_writing(building / "data")
+    jobs = [(spec, seed, building / "media") for spec in corpus.plan(hours, seed)]
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with multiprocessing.Pool() as pool:
+        made = pool.imap(_make, jobs, chunksize=4)
+        for first in range(0, len(jobs), BATCH):
+            with db.atomic():
+                for _ in range(min(BATCH, len(jobs) - first)):
+                    store.save_item(db, next(made), now)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    took = time.perf_counter() - started
+    (building / "corpus.json").write_text(json.dumps({"hours": hours, "seed": seed, "items": len(jobs)}))
+    building.rename(folder)
+    return folder, took
+
+
+def _make(job: tuple[corpus.Spec, int, Path]) -> Item:
+    return corpus.make_item(*job)
+
+
+def working_copy(folder: Path) -> Path:
+    """A scratch folder holding a copy of a corpus's catalog and links to its media files."""
     work = Path(tempfile.mkdtemp(prefix="coach-bench-"))
     (work / "data").mkdir()
-    shutil.copy2(corpus / "data" / store.DB_NAME, work / "data" / store.DB_NAME)
-    shutil.copytree(corpus / "media", work / "media", copy_function=_link_or_copy)
+    shutil.copy2(folder / "data" / store.DB_NAME, work / "data" / store.DB_NAME)
+    shutil.copytree(folder / "media", work / "media", copy_function=_link_or_copy)
     return work
 
 

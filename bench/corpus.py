@@ -4,55 +4,28 @@ Speech reads like auto-captions (lower case, no punctuation, fillers) at about 9
 an hour, drawn from a Zipf-Mandelbrot vocabulary of function words, conversation, running
 terms, names and a synthetic long tail, with running phrases ("four by four hundred relay",
 "five k") spoken now and then. The files are what the real readers read; the SQLite rows are
-made from them by those same readers, so a nightly run over untouched files changes nothing.
+made from them by those same readers (see `bench.build.ensure_corpus`), so a nightly run over
+untouched files changes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import multiprocessing
 import random
-import shutil
-import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-from catalog import store
 from catalog.models import Item
 from indexer.sources.markdown_folder import articles, workouts
 from indexer.sources.ytdlp_folder import item_from_info
 
-REPO = Path(__file__).resolve().parents[1]
 # The code whose output the cache holds: a change to any of it makes a new corpus.
-CACHE_INPUTS = (
-    "bench/corpus.py",
-    "indexer/sources/*.py",
-    "indexer/captions.py",
-    "indexer/segmenting.py",
-    "indexer/timed_text.py",
-    "indexer/transcripts.py",
-    "indexer/markdown_text.py",
-    "indexer/html_clean.py",
-    "catalog/store.py",
-    "catalog/models.py",
-    "catalog/schema_migrations.py",
-    "catalog/links.py",
-)
-SOURCES = {"video": "videos", "podcast": "podcast", "article": "articles", "workout": "workouts"}
-SOURCES_TOML = "".join(
-    f'[sources.{name}]\nkind = "{kind}"\npath = "{name}"\n\n'
-    for name, kind in (
-        ("videos", "ytdlp-folder"),
-        ("podcast", "ytdlp-folder"),
-        ("articles", "articles"),
-        ("workouts", "workouts"),
-    )
-)
+SOURCES = {"video": "videos", "podcast": "podcast", "article": "articles", "workout": "workouts"}  # kind: folder
+SOURCE_KINDS = {"videos": "ytdlp-folder", "podcast": "ytdlp-folder", "articles": "articles", "workouts": "workouts"}
+SOURCES_TOML = "".join(f'[sources.{name}]\nkind = "{kind}"\npath = "{name}"\n\n' for name, kind in SOURCE_KINDS.items())
 SECONDS_PER_WORD = 0.4  # 150 words a minute, pauses included: 9,000 words an hour
-BATCH = 64  # items saved per transaction
 
 FUNCTION = (
     "the and i you to a of that it is in so we like was um uh yeah know just but for on with have be "
@@ -72,53 +45,19 @@ RUNNING = (
 ).split()
 FIRST = "marisol harold amara tomas keiko dario priya lena oskar nadia felix ruth".split()
 LAST = "vega okafor lindqvist moreau tanaka brennan achebe novak castillo whitford".split()
-PHRASES = (
-    "four by four hundred relay",
-    "five k",
-    "fifteen hundred",
-    "the mile",
-    "marathon pace",
-    "lactate threshold",
-    "tempo run",
-    "strides after easy runs",
-    "plyometrics circuit",
-    "masters runners",
-    "hill repeats",
-    "long run",
-    "ten k",
-    "half marathon",
-    "eight hundred meters",
-    "four by one hundred",
+PHRASES = tuple(
+    "four by four hundred relay|five k|fifteen hundred|the mile|marathon pace|lactate threshold|tempo run|"
+    "strides after easy runs|plyometrics circuit|masters runners|hill repeats|long run|ten k|half marathon|"
+    "eight hundred meters|four by one hundred".split("|")
 )
 RARE = ("fartlek", "bosu", "kipchoge", "beetroot", "altitude tent", "metronome", "spikes", "sauna")
-TAGS = (
-    "marathon",
-    "5k",
-    "mile",
-    "masters running",
-    "track",
-    "strength",
-    "plyometrics",
-    "4x400 relay",
-    "recovery",
-    "interview",
-    "tempo run",
-    "strides",
-    "beginner",
-    "cross country",
+TAGS = tuple(
+    "marathon|5k|mile|masters running|track|strength|plyometrics|4x400 relay|recovery|interview|tempo run|"
+    "strides|beginner|cross country".split("|")
 )
-CHAPTERS = (
-    "Intro",
-    "Race recap",
-    "Strides and drills",
-    "The 4x400 relay",
-    "Masters training",
-    "Q and A",
-    "Fueling for the marathon",
-    "Tempo and threshold",
-    "Hill repeats",
-    "Injury comeback",
-    "Wrap up",
+CHAPTERS = tuple(
+    "Intro|Race recap|Strides and drills|The 4x400 relay|Masters training|Q and A|Fueling for the marathon|"
+    "Tempo and threshold|Hill repeats|Injury comeback|Wrap up".split("|")
 )
 
 
@@ -265,50 +204,6 @@ def make_item(spec: Spec, seed: int, media: Path) -> Item:
     path.write_text(json.dumps(info), encoding="utf-8")
     (folder / f"{info['id']}.en.vtt").write_text(vtt(rng, spec.minutes, meta["topic"]), encoding="utf-8")
     return item_from_info(info, path, folder.name, ["en"])
-
-
-def _make(job: tuple[Spec, int, Path]) -> Item:
-    return make_item(*job)
-
-
-def cache_key(hours: float, seed: int) -> str:
-    digest = hashlib.sha256()
-    for pattern in CACHE_INPUTS:
-        for path in sorted(REPO.glob(pattern)):
-            digest.update(path.read_bytes())
-    return f"{hours:g}h-seed{seed}-{digest.hexdigest()[:12]}"
-
-
-def ensure(hours: float, seed: int, cache_root: Path) -> tuple[Path, float | None]:
-    """The cached corpus folder (media/ and data/catalog.db), generated first if missing.
-
-    Returns the folder and the seconds generating took (None when it came from the cache).
-    """
-    folder = Path(cache_root) / cache_key(hours, seed)
-    if (folder / "corpus.json").exists():
-        return folder, None
-    started = time.perf_counter()
-    for stale in Path(cache_root).glob(f"{hours:g}h-seed{seed}-*"):  # made by older code, or half made
-        shutil.rmtree(stale, ignore_errors=True)
-    building = folder.with_name(folder.name + ".part")
-    for name in SOURCES.values():
-        (building / "media" / name).mkdir(parents=True)
-    (building / "media" / "sources.toml").write_text(SOURCES_TOML)
-    db = store.open_for_writing(building / "data")
-    jobs = [(spec, seed, building / "media") for spec in plan(hours, seed)]
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    with multiprocessing.Pool() as pool:
-        made = pool.imap(_make, jobs, chunksize=4)
-        for first in range(0, len(jobs), BATCH):
-            with db.atomic():
-                for _ in range(min(BATCH, len(jobs) - first)):
-                    store.save_item(db, next(made), now)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    took = time.perf_counter() - started
-    (building / "corpus.json").write_text(json.dumps({"hours": hours, "seed": seed, "items": len(jobs)}))
-    building.rename(folder)
-    return folder, took
 
 
 def edit_share(media: Path, share: float) -> int:

@@ -66,8 +66,10 @@ def size_table(r: dict) -> str:
     for run in r["nightly"]:
         plural = "s" if run["edited"] != 1 else ""
         change = f"{run['edited']} video/episode{plural} edited upstream" if run["edited"] else "nothing changed"
+        if run["label"] == "first run":
+            change = "the first over the imported catalog"
         lines.append(
-            f"nightly {run['share']:>3.0%}  reindex, {change}: {run['wall_s']:.1f} s wall "
+            f"{run['label']:<13} reindex, {change}: {run['wall_s']:.1f} s wall "
             f"({run['process_wall_s']:.1f} s with interpreter start) | {run['new']} new, {run['updated']} updated, "
             f"{run['unchanged']} unchanged, {run['failed']} failed | new generation published: "
             f"{'yes' if run['published'] else 'no'} | peak RSS {run['peak_rss_mb']:.0f} MB"
@@ -155,10 +157,15 @@ def _measures(r: dict) -> list[tuple[Target, float | None]]:
             Target(f"full rebuild uses both cores (>= {0.75 * cores:.1f} busy)", 1000, 0.75 * cores, "cores", False),
             r["build"]["cores"],
         ),
-        (Target("nightly run, nothing changed <= 5 s", 1000, 5, "s", True), r["nightly"][0]["wall_s"]),
+        (Target("nightly run, nothing changed <= 5 s", 1000, 5, "s", True), _steady(r["nightly"])),
         (Target("gunicorn worker RSS <= 200 MB (largest)", 1000, 200, "MB", True), max(rss) if rss else None),
         (Target("search p99 in process <= 100 ms", 10000, 100, "ms", True), ours[2]),
     ]
+
+
+def _steady(runs: list[dict]) -> float:
+    """The nightly run with nothing changed, after the first one has settled."""
+    return next(run["wall_s"] for run in runs if run["label"] == "nightly 0%")
 
 
 def targets(r: dict) -> str:

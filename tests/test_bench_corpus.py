@@ -54,7 +54,7 @@ def test_words_follow_a_zipf_like_distribution():
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> tuple[Path, Path]:
     cache = tmp_path_factory.mktemp("bench-cache")
-    folder, took = corpus.ensure(2, seed=3, cache_root=cache)
+    folder, took = build.ensure_corpus(2, seed=3, cache_root=cache)
     assert took is not None
     return cache, folder
 
@@ -88,8 +88,8 @@ def test_the_catalog_is_made_by_the_readers_in_real_shape(tiny):
 
 def test_the_cache_is_keyed_by_size_and_seed(tiny):
     cache, folder = tiny
-    assert corpus.ensure(2, seed=3, cache_root=cache) == (folder, None)
-    assert corpus.cache_key(2, 3) != corpus.cache_key(2, 4) != corpus.cache_key(3, 3)
+    assert build.ensure_corpus(2, seed=3, cache_root=cache) == (folder, None)
+    assert build.cache_key(2, 3) != build.cache_key(2, 4) != build.cache_key(3, 3)
 
 
 def test_edits_reach_the_working_copy_and_never_the_cache(tiny):
@@ -137,7 +137,8 @@ def test_the_whole_bench_runs_at_two_hours(tiny, capsys):
     assert "CPU cores" in out.splitlines()[0]
     assert "== 2 h catalog (seed 3)" in out and "from the cache" in out
     assert "full build    build_generation:" in out and "words/s" in out
-    assert "reindex, nothing changed" in out and "0 new, 0 updated" in out
+    assert "first run     reindex, the first over the imported catalog" in out
+    assert "nightly 0%    reindex, nothing changed" in out and "0 new, 0 updated" in out
     assert "edited upstream" in out and "1 updated" in out
     for kind in ["all", *queries.KINDS]:
         assert f"\n{kind:<15}" in out
