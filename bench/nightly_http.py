@@ -48,17 +48,29 @@ def _article_feed(server: FixtureServer, count: int, build: str) -> str:
         f"<item><title>Article {n}</title><link>{server.url(f'/a/{n}.html')}</link><pubDate>{OLD}</pubDate></item>"
         for n in range(count)
     )
-    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>Blog</title><lastBuildDate>{build}</lastBuildDate>{items}</channel></rss>"
+    channel = f"<title>Blog</title><lastBuildDate>{build}</lastBuildDate>{items}"
+    return f"<?xml version='1.0'?><rss version='2.0'><channel>{channel}</channel></rss>"
 
 
 def _page(n: int) -> str:
     body = " ".join(["Threshold runs build the engine for the half marathon and the 10K."] * 12)
-    return f"<html><head><title>Article {n}</title></head><body><article><h1>Article {n}</h1><p>{body}</p></article></body></html>"
+    article = f"<article><h1>Article {n}</h1><p>{body}</p></article>"
+    return f"<html><head><title>Article {n}</title></head><body>{article}</body></html>"
 
 
 def _serve_site(server: FixtureServer, episodes: int, articles: int, version: str) -> None:
-    server.route("/feed.xml", _podcast_feed(server, episodes, version), etag=f'"{version}"', headers={"Content-Type": "application/rss+xml"})
-    server.route("/blog.xml", _article_feed(server, articles, version), etag=f'"{version}"', headers={"Content-Type": "application/rss+xml"})
+    server.route(
+        "/feed.xml",
+        _podcast_feed(server, episodes, version),
+        etag=f'"{version}"',
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    server.route(
+        "/blog.xml",
+        _article_feed(server, articles, version),
+        etag=f'"{version}"',
+        headers={"Content-Type": "application/rss+xml"},
+    )
 
 
 def _timed_run(config: Path, data: Path, server: FixtureServer) -> tuple[float, int, str]:
@@ -89,7 +101,11 @@ def main() -> None:
         )
         data = Path(tmp) / "data"
         print(f"{episodes} episodes and {articles} articles on 127.0.0.1")
-        for label, version in (("first run", "v1"), ("nothing changed (304)", "v1"), ("feeds rebuilt, no entry changed", "v2")):
+        for label, version in (
+            ("first run", "v1"),
+            ("nothing changed (304)", "v1"),
+            ("feeds rebuilt, no entry changed", "v2"),
+        ):
             _serve_site(server, episodes, articles, version)
             took, requests, summary = _timed_run(config, data, server)
             print(f"{label:34} {took:7.2f} s  {requests:5} requests   {summary}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
@@ -24,6 +25,23 @@ NEAR_SLOP = 3  # words allowed between two neighbouring query words for the clos
 NEAR_BOOST = 2.0
 NEAR_FIELDS = ("title", "chapters", "description")
 MOMENT_FIELDS = ("transcript", "chapters")
+
+
+class Searchers(NamedTuple):
+    """Searchers over a generation's two indexes (see catalog.index_schema)."""
+
+    items: Searcher
+    moments: Searcher
+
+    def close(self) -> None:
+        self.items.close()
+        self.moments.close()
+
+    def __enter__(self) -> Searchers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)
@@ -44,7 +62,7 @@ class EngineResult:
 
 
 def search(
-    searcher: Searcher,
+    searchers: Searchers,
     parsed: ParsedQuery,
     filters: dict[str, str],
     page: int = 1,
@@ -55,46 +73,45 @@ def search(
 ) -> EngineResult:
     """Rank items, count facets over every match, then find the moments of this page's items.
 
-    Ranking is an exact top-k over item documents. It stops after `budget` seconds; what
+    Ranking is an exact top-k over the item index. It stops after `budget` seconds; what
     was found by then is returned, marked partial, so one pathological query cannot hold a
-    worker. Facets are counted over every matching item document (one per item: cheap).
+    worker. Totals and facets come from the same pass: the collector sees every match.
     """
     query, allowed = _item_query(parsed), _filter_query(filters)
     # Exact top-k: whoosh3's matcher replacement (TopCollector's default replace=10) drops
     # better hits for these And/Or/AndMaybe queries, so page 1 missed the best items and pages
-    # overlapped. Only item documents (one per item) are ranked, so exactness is cheap.
+    # overlapped; block-quality skipping would hide matches from the totals. The item index
+    # holds one document per item, so visiting every match is cheap.
     if newest_first:
         collector: collectors.Collector = collectors.SortingCollector(
             sorting.FieldFacet("published", reverse=True), limit=page * per_page
         )
     else:
-        collector = collectors.TopCollector(page * per_page, replace=0)
+        collector = collectors.TopCollector(page * per_page, usequality=False, replace=0)
     if allowed is not None:
         collector = collectors.FilterCollector(collector, allow=allowed)
     timed = DeadlineCollector(collector, deadline=time.monotonic() + budget)
     partial = False
     try:
-        searcher.search_with_collector(query, timed)
+        searchers.items.search_with_collector(query, timed)
     except TimeLimit:
         partial = True
     hits = timed.results()[(page - 1) * per_page : page * per_page]
     item_ids = [hit["item_id"] for hit in hits]
-    matched = set(searcher.docs_for_query(query))
-    if allowed is not None:
-        matched &= set(searcher.docs_for_query(allowed))
-    table = facet_table or FacetTable(searcher.reader())
-    moments = _moments(searcher, parsed, item_ids, filters.get("speaker")) if not parsed.is_empty else {}
+    table = facet_table or FacetTable(searchers.items.reader())
+    moments = _moments(searchers.moments, parsed, item_ids, filters.get("speaker")) if not parsed.is_empty else {}
     return EngineResult(
-        total=len(matched),
+        total=len(timed.matched),
         item_ids=item_ids,
         moments=moments,
-        facets=table.count(matched, MAX_FACET_VALUES),
+        facets=table.count(timed.matched, MAX_FACET_VALUES),
         partial=partial,
     )
 
 
 class DeadlineCollector(collectors.WrappingCollector):
-    """Stops collecting once the clock passes `deadline` (raising TimeLimit).
+    """Stops collecting once the clock passes `deadline` (raising TimeLimit), and keeps the
+    document number of every match it passes on (after filters), for totals and facets.
 
     Whoosh's TimeLimitCollector flips a flag from a timer thread; checking the clock per
     document costs as little, needs no thread per search, and is exact.
@@ -103,11 +120,14 @@ class DeadlineCollector(collectors.WrappingCollector):
     def __init__(self, child: collectors.Collector, deadline: float):
         super().__init__(child)
         self.deadline = deadline
+        self.matched: list[int] = []
 
     def collect_matches(self) -> None:
+        matched, offset = self.matched, self.offset
         for docnum in self.child.matches():
             if time.monotonic() > self.deadline:
                 raise TimeLimit
+            matched.append(offset + docnum)
             self.child.collect(docnum)
 
 
@@ -137,10 +157,9 @@ def _near(terms: tuple[str, ...], fields: dict[str, float]) -> wq.Query | None:
 
 
 def _item_query(parsed: ParsedQuery) -> wq.Query:
-    parts: list[wq.Query] = [wq.Term("doc", "item")]
-    parts += [_on_fields(term, FIELD_WEIGHTS) for term in parsed.terms]
+    parts = [_on_fields(term, FIELD_WEIGHTS) for term in parsed.terms]
     parts += [_phrase_on_fields(phrase, FIELD_WEIGHTS) for phrase in parsed.phrases]
-    query: wq.Query = wq.And(parts)
+    query: wq.Query = wq.And(parts) if parts else wq.Every()
     # Closeness counts in the short fields only: positions in a whole transcript are costly to
     # match, and the moments (15-40 s segments) reward closeness within the transcript anyway.
     near = _near(parsed.terms, {name: FIELD_WEIGHTS[name] for name in NEAR_FIELDS})
@@ -168,14 +187,10 @@ def _moments(
     scoring += [_phrase_on_fields(phrase, weights) for phrase in parsed.phrases]
     near = _near(parsed.terms, weights)
     scoring += [near] if near is not None else []
-    units: list[wq.Query] = (
-        [wq.Term("doc", "seg"), wq.Term("speaker", speaker)]
-        if speaker
-        else [wq.Or([wq.Term("doc", "seg"), wq.Term("doc", "chap")])]
-    )
+    spoken_by = [wq.Term("speaker", speaker)] if speaker else []  # chapters have no speaker
     query = wq.And(
         [
-            *units,
+            *spoken_by,
             wq.Or([wq.Term("item_id", item_id) for item_id in item_ids]),
             *[_phrase_on_fields(phrase, weights) for phrase in parsed.phrases],
             wq.Or(scoring),
@@ -204,7 +219,7 @@ def related(searcher: Searcher, item_id: str, own_kind: str, tags: list[str], li
     keys = [t.replace(",", " ").strip().lower() for t in tags if t.strip()]
     if not keys:
         return []
-    query = wq.And([wq.Term("doc", "item"), wq.Or([wq.Term("tag", key) for key in keys])])
+    query = wq.Or([wq.Term("tag", key) for key in keys])
     hits = searcher.search(query, limit=limit * 5, mask=wq.Term("item_id", item_id))
     kind_of = searcher.reader().column_reader("kind")
     found = sorted(((hit["item_id"], kind_of[hit.docnum]) for hit in hits), key=lambda pair: pair[1] == own_kind)

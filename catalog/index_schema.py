@@ -1,13 +1,13 @@
-"""The Whoosh schema, and how an Item becomes index documents.
+"""The two Whoosh indexes of a generation, and how an Item becomes their documents.
 
-Each item gives three kinds of document (field `doc`):
-- `item`: the whole item (title, chapter titles, tags, people, description and the full
-  transcript or body) plus the facet fields. Item ranking, totals, facets and paging run
-  on these documents only, so one item is one hit and BM25F weighs all its fields together.
-- `seg`: one transcript segment (15-40 s) or one paragraph, with its start second.
-- `chap`: one chapter title with its start second.
-A hit on `seg` or `chap` documents is a moment: it knows its second. Moment searches are
-restricted to the items on the current page, so they stay cheap at any catalog size.
+- `items/`: one document per item (title, chapter titles, tags, people, description and the
+  full transcript or body) plus the facet fields. Ranking, totals, facets and paging run
+  here, so one item is one hit and BM25F weighs all its fields together.
+- `moments/`: one document per transcript segment (15-40 s) or paragraph (field `doc` is
+  `seg`) and per chapter title (`chap`), each with its start second. A hit here is a moment:
+  it knows its second. Moment searches are restricted to the items on the current page.
+Two indexes, not one: the item index's postings list items only, so ranking never reads
+past a catalog's worth of segment postings, and the two are written in parallel.
 Segment text is not stored in the index; SQLite holds it and the highlighter reads it there.
 """
 
@@ -36,13 +36,13 @@ FILTERS = (*FACETS, "speaker")
 DURATION_BUCKETS = ((10 * 60, "under-10"), (30 * 60, "10-30"), (60 * 60, "30-60"))
 
 
-def build_schema() -> fields.Schema:
+ITEMS, MOMENTS = "items", "moments"  # the generation's two index folders
+
+
+def item_schema() -> fields.Schema:
     text = stemmed_analyzer()
     return fields.Schema(
-        doc=fields.ID(stored=True),
         item_id=fields.ID(stored=True, sortable=True),
-        seq=fields.NUMERIC(int, stored=True),
-        start=fields.NUMERIC(float, stored=True),
         speaker=fields.KEYWORD(commas=True),  # full names and their words, folded
         title=fields.TEXT(analyzer=text, phrase=True),
         chapters=fields.TEXT(analyzer=text, phrase=True),
@@ -58,6 +58,22 @@ def build_schema() -> fields.Schema:
         captions=fields.ID(sortable=True),
         published=fields.ID(sortable=True),
     )
+
+
+def moment_schema() -> fields.Schema:
+    text = stemmed_analyzer()
+    return fields.Schema(
+        doc=fields.ID(stored=True),
+        item_id=fields.ID(stored=True),
+        seq=fields.NUMERIC(int, stored=True),
+        start=fields.NUMERIC(float, stored=True),
+        speaker=fields.KEYWORD(commas=True),
+        transcript=fields.TEXT(analyzer=text, phrase=True),
+        chapters=fields.TEXT(analyzer=text, phrase=True),
+    )
+
+
+SCHEMAS = {ITEMS: item_schema, MOMENTS: moment_schema}
 
 
 def duration_bucket(seconds: int | None) -> str:
@@ -79,12 +95,8 @@ def _keywords(values: tuple[str, ...]) -> str:
     return ",".join(v.replace(",", " ").strip().lower() for v in values if v.strip())
 
 
-def documents(item: Item) -> Iterator[dict]:
-    """The index documents of one item: its moments, then its item document (whose transcript
-    is analysed from the segments' cached tokens)."""
-    transcript = "\n".join(s.text for s in item.segments)
-    chapter_titles = "\n".join(c.title for c in item.chapters)
-    speakers = sorted({s.speaker for s in item.segments if s.speaker})
+def moment_documents(item: Item) -> Iterator[dict]:
+    """One document per segment (or paragraph) and per chapter of the item."""
     for seq, segment in enumerate(item.segments):
         doc = {"doc": "seg", "item_id": item.id, "seq": seq, "transcript": segment.text}
         if segment.start is not None:
@@ -100,15 +112,19 @@ def documents(item: Item) -> Iterator[dict]:
             "start": float(chapter.start),
             "chapters": chapter.title,
         }
+
+
+def item_documents(item: Item) -> Iterator[dict]:
+    """The item's one document in the item index: every field it is found by, and its facets."""
+    speakers = sorted({s.speaker for s in item.segments if s.speaker})
     yield {
-        "doc": "item",
         "item_id": item.id,
         "title": item.title,
-        "chapters": chapter_titles,
+        "chapters": "\n".join(c.title for c in item.chapters),
         "tags_text": " ; ".join(item.tags),
         "people_text": " ; ".join((*item.people, *speakers)),
         "description": item.description,
-        "transcript": transcript,
+        "transcript": "\n".join(s.text for s in item.segments),
         "kind": item.kind,
         "tag": _keywords(item.tags),
         "person": _keywords(tuple(dict.fromkeys((*item.people, *speakers)))),
@@ -118,3 +134,6 @@ def documents(item: Item) -> Iterator[dict]:
         "published": item.published or "",
         "speaker": ",".join(key for name in speakers for key in speaker_keys(name)),
     }
+
+
+DOCUMENTS = {ITEMS: item_documents, MOMENTS: moment_documents}

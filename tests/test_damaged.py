@@ -26,12 +26,12 @@ def publish_two(data_dir) -> tuple[str, str]:
 
 
 def truncate_segment(folder) -> None:
-    segment = max((p for p in folder.iterdir() if p.suffix == ".seg"), key=lambda p: p.stat().st_size)
+    segment = max(folder.rglob("*.seg"), key=lambda p: p.stat().st_size)
     segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
 
 
 def remove_toc(folder) -> None:
-    for toc in folder.glob("*.toc"):
+    for toc in folder.rglob("*.toc"):
         toc.unlink()
 
 
