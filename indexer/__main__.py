@@ -2,4 +2,5 @@
 
 from indexer.cli import main
 
-main()
+if __name__ == "__main__":  # a full build's second process imports this module again
+    main()

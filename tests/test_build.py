@@ -49,6 +49,18 @@ def test_update_reenters_only_changed_items_and_leaves_the_base_intact(fresh_dat
     )
 
 
+def test_a_large_catalog_is_written_by_two_processes_into_the_same_indexes(fresh_data, monkeypatch):
+    db = store.open_for_writing(fresh_data)
+    for n in range(6):
+        store.save_item(db, item(n, text="hill repeats" if n % 2 else "easy running"), "t")
+    alone = build.build_generation(db, fresh_data)
+    monkeypatch.setattr(build, "PARALLEL_FROM_SEGMENTS", 1)
+    together = build.build_generation(db, fresh_data)
+    for query in ("hill repeats", "easy", "number"):
+        assert found(fresh_data, together, query) == found(fresh_data, alone, query)
+    assert found(fresh_data, together, "hill repeats") == ["workout:w1", "workout:w3", "workout:w5"]
+
+
 def test_hidden_items_leave_the_index(fresh_data):
     db = store.open_for_writing(fresh_data)
     for n in range(3):
