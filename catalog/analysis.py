@@ -90,6 +90,11 @@ def _line_tokens(line: str, stemming: bool) -> tuple[Piece, ...]:
     return tuple(normalize(line, stem if stemming else unchanged))
 
 
+def token_count(text: str) -> int:
+    """How many positions `text` takes in an indexed field (line by line, as the tokenizer reads it)."""
+    return sum(len(pieces) for _, pieces in _lines(text, True))
+
+
 def stemmed_analyzer() -> RunningTokenizer:
     """Words normalised and stemmed: the analyzer of every searchable text field."""
     return RunningTokenizer(stemming=True)

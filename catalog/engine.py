@@ -8,48 +8,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
 from whoosh.searching import Searcher, TimeLimit
 
+from catalog import moments
 from catalog.facets import FacetTable
 from catalog.index_schema import FIELD_WEIGHTS
+from catalog.moments import NEAR_BOOST, NEAR_SLOP, Moment
 from catalog.query import ParsedQuery
 
-MOMENTS_PER_ITEM = 3
 TIME_BUDGET = 2.0  # seconds for one item search
 MAX_FACET_VALUES = 40
-NEAR_SLOP = 3  # words allowed between two neighbouring query words for the closeness bonus
-NEAR_BOOST = 2.0
 NEAR_FIELDS = ("title", "chapters", "description")
-MOMENT_FIELDS = ("transcript", "chapters")
-
-
-class Searchers(NamedTuple):
-    """Searchers over a generation's two indexes (see catalog.index_schema)."""
-
-    items: Searcher
-    moments: Searcher
-
-    def close(self) -> None:
-        self.items.close()
-        self.moments.close()
-
-    def __enter__(self) -> Searchers:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-
-@dataclass(frozen=True)
-class Moment:
-    item_id: str
-    seq: int
-    start: float | None
-    is_chapter: bool
 
 
 @dataclass(frozen=True)
@@ -62,7 +34,7 @@ class EngineResult:
 
 
 def search(
-    searchers: Searchers,
+    searcher: Searcher,
     parsed: ParsedQuery,
     filters: dict[str, str],
     page: int = 1,
@@ -73,15 +45,15 @@ def search(
 ) -> EngineResult:
     """Rank items, count facets over every match, then find the moments of this page's items.
 
-    Ranking is an exact top-k over the item index. It stops after `budget` seconds; what
+    Ranking is an exact top-k over the item documents. It stops after `budget` seconds; what
     was found by then is returned, marked partial, so one pathological query cannot hold a
     worker. Totals and facets come from the same pass: the collector sees every match.
     """
     query, allowed = _item_query(parsed), _filter_query(filters)
     # Exact top-k: whoosh3's matcher replacement (TopCollector's default replace=10) drops
     # better hits for these And/Or/AndMaybe queries, so page 1 missed the best items and pages
-    # overlapped; block-quality skipping would hide matches from the totals. The item index
-    # holds one document per item, so visiting every match is cheap.
+    # overlapped; block-quality skipping would hide matches from the totals. There is one
+    # document per item, so visiting every match is cheap.
     if newest_first:
         collector: collectors.Collector = collectors.SortingCollector(
             sorting.FieldFacet("published", reverse=True), limit=page * per_page
@@ -93,17 +65,16 @@ def search(
     timed = DeadlineCollector(collector, deadline=time.monotonic() + budget)
     partial = False
     try:
-        searchers.items.search_with_collector(query, timed)
+        searcher.search_with_collector(query, timed)
     except TimeLimit:
         partial = True
     hits = timed.results()[(page - 1) * per_page : page * per_page]
-    item_ids = [hit["item_id"] for hit in hits]
-    table = facet_table or FacetTable(searchers.items.reader())
-    moments = _moments(searchers.moments, parsed, item_ids, filters.get("speaker")) if not parsed.is_empty else {}
+    table = facet_table or FacetTable(searcher.reader())
+    found = {} if parsed.is_empty else _moments(searcher, parsed, hits, filters.get("speaker"))
     return EngineResult(
         total=len(timed.matched),
-        item_ids=item_ids,
-        moments=moments,
+        item_ids=[hit["item_id"] for hit in hits],
+        moments=found,
         facets=table.count(timed.matched, MAX_FACET_VALUES),
         partial=partial,
     )
@@ -175,42 +146,10 @@ def _filter_query(filters: dict[str, str]) -> wq.Query | None:
     return wq.And(terms) if terms else None
 
 
-def _moments(
-    searcher: Searcher, parsed: ParsedQuery, item_ids: list[str], speaker: str | None
-) -> dict[str, list[Moment]]:
-    """The best segments and chapters of the given items: any query word scores, phrases must
-    hold, and with a speaker filter only that speaker's segments count."""
-    if not item_ids:
-        return {}
-    weights = {name: 1.0 for name in MOMENT_FIELDS}
-    scoring = [_on_fields(term, weights) for term in parsed.terms]
-    scoring += [_phrase_on_fields(phrase, weights) for phrase in parsed.phrases]
-    near = _near(parsed.terms, weights)
-    scoring += [near] if near is not None else []
-    spoken_by = [wq.Term("speaker", speaker)] if speaker else []  # chapters have no speaker
-    query = wq.And(
-        [
-            *spoken_by,
-            wq.Or([wq.Term("item_id", item_id) for item_id in item_ids]),
-            *[_phrase_on_fields(phrase, weights) for phrase in parsed.phrases],
-            wq.Or(scoring),
-        ]
-    )
-    # Every match within these few items, best first; Whoosh's collapse would cut the
-    # list to `limit` before collapsing and starve the lower-scoring items.
-    moments: dict[str, list[Moment]] = {}
-    for hit in searcher.search(query, limit=None):
-        found = moments.setdefault(hit["item_id"], [])
-        if len(found) < MOMENTS_PER_ITEM:
-            found.append(
-                Moment(
-                    item_id=hit["item_id"],
-                    seq=hit["seq"],
-                    start=hit.get("start"),
-                    is_chapter=hit["doc"] == "chap",
-                )
-            )
-    return moments
+def _moments(searcher: Searcher, parsed: ParsedQuery, hits: list, speaker: str | None) -> dict[str, list[Moment]]:
+    """The best segments and chapters of this page's items, read from their own documents."""
+    page = [(hit.docnum, hit["item_id"], hit["units"]) for hit in hits]
+    return moments.of_items(searcher.reader(), page, parsed, speaker)
 
 
 def related(searcher: Searcher, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:

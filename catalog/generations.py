@@ -19,10 +19,9 @@ from typing import TypeVar
 
 from whoosh import index
 from whoosh.index import Index
+from whoosh.searching import Searcher
 
-from catalog.engine import Searchers
 from catalog.facets import FacetTable
-from catalog.index_schema import ITEMS, MOMENTS
 from catalog.manifest import check_manifest
 from catalog.spelling import Vocabulary
 from catalog.suggest import Suggestions
@@ -78,16 +77,15 @@ def write_pointer(data_dir: Path, name: str) -> None:
 
 @dataclass(eq=False)
 class Generation:
-    """One published index folder: its two Whoosh indexes and the files built beside them.
+    """One published index folder: the Whoosh index and the files built beside it.
 
-    A worker keeps its generation open and reuses its searchers, one pair per thread:
-    opening a searcher costs tens of milliseconds on a large index, searching with one does not.
+    A worker keeps its generation open and reuses one searcher per thread: opening a
+    searcher costs tens of milliseconds on a large index, searching with one does not.
     """
 
     name: str
     folder: Path
-    items: Index
-    moments: Index
+    index: Index
 
     def __post_init__(self) -> None:
         self._local = threading.local()
@@ -112,17 +110,17 @@ class Generation:
         with self._results_lock:
             self._results.pop(key, None)
 
-    def searchers(self) -> Searchers:
-        """Searchers for one-off use; close them (use `with`)."""
-        return Searchers(self.items.searcher(), self.moments.searcher())
+    def searcher(self) -> Searcher:
+        """A searcher for one-off use; close it (use `with`)."""
+        return self.index.searcher()
 
     @property
-    def shared_searchers(self) -> Searchers:
-        """This thread's long-lived searchers; never close them."""
-        searchers = getattr(self._local, "searchers", None)
-        if searchers is None:
-            searchers = self._local.searchers = self.searchers()
-        return searchers
+    def shared_searcher(self) -> Searcher:
+        """This thread's long-lived searcher; never close it."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.index.searcher()
+        return searcher
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -130,7 +128,7 @@ class Generation:
 
     @cached_property
     def facet_table(self) -> FacetTable:
-        return FacetTable(self.shared_searchers.items.reader())
+        return FacetTable(self.shared_searcher.reader())
 
     @cached_property
     def suggestions(self) -> Suggestions:
@@ -141,16 +139,10 @@ def open_generation(data_dir: Path, name: str) -> Generation:
     """Open one generation and check it: its files match the manifest and it can be searched."""
     folder = index_root(data_dir) / name
     check_manifest(folder)
-    generation = Generation(
-        name=name,
-        folder=folder,
-        items=index.open_dir(str(folder / ITEMS)),
-        moments=index.open_dir(str(folder / MOMENTS)),
-    )
-    with generation.searchers() as searchers:
-        searchers.items.doc_count()
-        searchers.moments.doc_count()
-    return generation
+    ix = index.open_dir(str(folder))
+    with ix.searcher() as searcher:
+        searcher.doc_count()
+    return Generation(name=name, folder=folder, index=ix)
 
 
 class LiveIndex:

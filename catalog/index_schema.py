@@ -1,23 +1,20 @@
-"""The two Whoosh indexes of a generation, and how an Item becomes their documents.
+"""The Whoosh schema, and how an Item becomes its index document.
 
-- `items/`: one document per item (title, chapter titles, tags, people, description and the
-  full transcript or body) plus the facet fields. Ranking, totals, facets and paging run
-  here, so one item is one hit and BM25F weighs all its fields together.
-- `moments/`: one document per transcript segment (15-40 s) or paragraph (field `doc` is
-  `seg`) and per chapter title (`chap`), each with its start second. A hit here is a moment:
-  it knows its second. Moment searches are restricted to the items on the current page.
-Two indexes, not one: the item index's postings list items only, so ranking never reads
-past a catalog's worth of segment postings, and the two are written in parallel.
+One document per item: title, chapter titles, tags, people, description and the full
+transcript or body, the facet fields, and `units`, the stored map from word positions to
+segments and chapters (see catalog.moments). Ranking, totals, facets and paging run over
+these documents, so one item is one hit and BM25F weighs all its fields together; the
+moments of the page's items are read from the positions of the query's words in them.
 Segment text is not stored in the index; SQLite holds it and the highlighter reads it there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from whoosh import fields
 
-from catalog.analysis import stemmed_analyzer
+from catalog.analysis import stemmed_analyzer, token_count
 from catalog.models import Item
 from catalog.vocabulary import fold
 
@@ -36,13 +33,11 @@ FILTERS = (*FACETS, "speaker")
 DURATION_BUCKETS = ((10 * 60, "under-10"), (30 * 60, "10-30"), (60 * 60, "30-60"))
 
 
-ITEMS, MOMENTS = "items", "moments"  # the generation's two index folders
-
-
-def item_schema() -> fields.Schema:
+def build_schema() -> fields.Schema:
     text = stemmed_analyzer()
     return fields.Schema(
         item_id=fields.ID(stored=True, sortable=True),
+        units=fields.STORED,
         speaker=fields.KEYWORD(commas=True),  # full names and their words, folded
         title=fields.TEXT(analyzer=text, phrase=True),
         chapters=fields.TEXT(analyzer=text, phrase=True),
@@ -58,22 +53,6 @@ def item_schema() -> fields.Schema:
         captions=fields.ID(sortable=True),
         published=fields.ID(sortable=True),
     )
-
-
-def moment_schema() -> fields.Schema:
-    text = stemmed_analyzer()
-    return fields.Schema(
-        doc=fields.ID(stored=True),
-        item_id=fields.ID(stored=True),
-        seq=fields.NUMERIC(int, stored=True),
-        start=fields.NUMERIC(float, stored=True),
-        speaker=fields.KEYWORD(commas=True),
-        transcript=fields.TEXT(analyzer=text, phrase=True),
-        chapters=fields.TEXT(analyzer=text, phrase=True),
-    )
-
-
-SCHEMAS = {ITEMS: item_schema, MOMENTS: moment_schema}
 
 
 def duration_bucket(seconds: int | None) -> str:
@@ -95,30 +74,37 @@ def _keywords(values: tuple[str, ...]) -> str:
     return ",".join(v.replace(",", " ").strip().lower() for v in values if v.strip())
 
 
-def moment_documents(item: Item) -> Iterator[dict]:
-    """One document per segment (or paragraph) and per chapter of the item."""
-    for seq, segment in enumerate(item.segments):
-        doc = {"doc": "seg", "item_id": item.id, "seq": seq, "transcript": segment.text}
-        if segment.start is not None:
-            doc["start"] = float(segment.start)
-        if segment.speaker:
-            doc["speaker"] = ",".join(speaker_keys(segment.speaker))
-        yield doc
-    for seq, chapter in enumerate(item.chapters):
-        yield {
-            "doc": "chap",
-            "item_id": item.id,
-            "seq": seq,
-            "start": float(chapter.start),
-            "chapters": chapter.title,
-        }
+def unit_map(item: Item) -> dict:
+    """Where each segment and chapter ends in its field's word positions, with its start
+    second and speaker: what a search needs to turn a word position into a moment."""
+    return {
+        "transcript": {
+            "ends": _ends(s.text for s in item.segments),
+            "starts": [s.start for s in item.segments],
+            "speakers": [s.speaker or "" for s in item.segments],
+        },
+        "chapters": {
+            "ends": _ends(c.title for c in item.chapters),
+            "starts": [c.start for c in item.chapters],
+            "speakers": ["" for _ in item.chapters],
+        },
+    }
 
 
-def item_documents(item: Item) -> Iterator[dict]:
-    """The item's one document in the item index: every field it is found by, and its facets."""
+def _ends(texts: Iterable[str]) -> list[int]:
+    ends, position = [], 0
+    for text in texts:
+        position += token_count(text)
+        ends.append(position)
+    return ends
+
+
+def document(item: Item) -> dict:
+    """The item's index document: every field it is found by, its facets and its unit map."""
     speakers = sorted({s.speaker for s in item.segments if s.speaker})
-    yield {
+    return {
         "item_id": item.id,
+        "units": unit_map(item),
         "title": item.title,
         "chapters": "\n".join(c.title for c in item.chapters),
         "tags_text": " ; ".join(item.tags),
@@ -134,6 +120,3 @@ def item_documents(item: Item) -> Iterator[dict]:
         "published": item.published or "",
         "speaker": ",".join(key for name in speakers for key in speaker_keys(name)),
     }
-
-
-DOCUMENTS = {ITEMS: item_documents, MOMENTS: moment_documents}

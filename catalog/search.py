@@ -81,7 +81,7 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
     elif filters.get("speaker"):
         filters["speaker"] = " ".join(fold(filters["speaker"]).split())
     found = engine.search(
-        generation.shared_searchers,
+        generation.shared_searcher,
         parsed,
         filters,
         page=request.page,
@@ -175,7 +175,7 @@ def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database
 def related_items(generation: Generation, db: Database, item: dict) -> list[dict]:
     """Result cards of items related to `item`: the workouts that link to it, then shared topics."""
     linked = store.workouts_linking(db, item["youtube_id"]) if item.get("youtube_id") else []
-    by_topic = engine.related(generation.shared_searchers.items, item["id"], item["kind"], item["tags"])
+    by_topic = engine.related(generation.shared_searcher, item["id"], item["kind"], item["tags"])
     ids = list(dict.fromkeys([*linked, *by_topic]))[:4]
     rows = store.get_items(db, ids)
     nothing = parse("")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from whoosh import index
 
 from catalog import engine, store
 from catalog.generations import HISTORY, history, index_root, live_name, open_generation, write_pointer
-from catalog.index_schema import DOCUMENTS, ITEMS, MOMENTS, SCHEMAS
+from catalog.index_schema import build_schema, document
 from catalog.manifest import MANIFEST, write_manifest
 from catalog.query import parse
 from catalog.spelling import WORDS_FILE, count_words, write_words
@@ -23,8 +21,6 @@ from catalog.suggest import SUGGEST_FILE, write_suggestions
 from indexer.config import GoldenQuery
 
 KEEP_GENERATIONS = 3  # the live one and two to roll back to
-PARALLEL_FROM_SEGMENTS = 20_000  # below this a full build is quicker than starting a second process
-WRITER_MB = 256  # Whoosh's in-memory buffer per index writer
 
 
 def _new_name() -> str:
@@ -32,23 +28,14 @@ def _new_name() -> str:
 
 
 def build_generation(db: Database, data_dir: Path) -> str:
-    """Write every live item of the catalog into a new generation folder; returns its name.
-
-    A large catalog has its two indexes written at once, the moment index by a second
-    process reading the catalog on its own connection: each index is about half the work.
-    """
+    """Write every live item of the catalog into a new generation folder; returns its name."""
     name = _new_name()
     folder = index_root(data_dir) / name
     folder.mkdir(parents=True)
-    if store.counts(db)["segments"] >= PARALLEL_FROM_SEGMENTS:
-        db.conn.commit()  # the second process must read what this one sees
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            moments = pool.submit(write_index, MOMENTS, data_dir, folder)
-            write_index(ITEMS, data_dir, folder, db=db)
-            moments.result()
-    else:
-        for kind in (ITEMS, MOMENTS):
-            write_index(kind, data_dir, folder, db=db)
+    ix = index.create_in(str(folder), build_schema())
+    with ix.writer(limitmb=256) as writer:
+        for item in store.live_items(db):
+            writer.add_document(**document(item))
     _write_lexicon(db, folder)
     return name
 
@@ -62,30 +49,14 @@ def update_generation(db: Database, data_dir: Path, base: str, changed: set[str]
     name = _new_name()
     folder = index_root(data_dir) / name
     shutil.copytree(index_root(data_dir) / base, folder, copy_function=os.link, ignore=_LOCKS)
-    for kind in (ITEMS, MOMENTS):
-        write_index(kind, data_dir, folder, db=db, changed=sorted(changed))
+    ix = index.open_dir(str(folder))
+    with ix.writer(limitmb=256) as writer:
+        for item_id in sorted(changed):
+            writer.delete_by_term("item_id", item_id)
+        for item in store.live_items(db, sorted(changed)):
+            writer.add_document(**document(item))
     _write_lexicon(db, folder)
     return name
-
-
-def write_index(
-    kind: str, data_dir: Path, folder: Path, db: Database | None = None, changed: list[str] | None = None
-) -> None:
-    """Write one of the generation's indexes: every live item, or (`changed`) re-enter those
-    items into the index already in `folder`. Without `db` it opens the catalog read-only."""
-    db = db or store.open_readonly(data_dir)
-    target = folder / kind
-    if changed is None:
-        target.mkdir()
-        ix = index.create_in(str(target), SCHEMAS[kind]())
-    else:
-        ix = index.open_dir(str(target))
-    with ix.writer(limitmb=WRITER_MB) as writer:
-        for item_id in changed or ():
-            writer.delete_by_term("item_id", item_id)
-        for item in store.live_items(db, changed):
-            for doc in DOCUMENTS[kind](item):
-                writer.add_document(**doc)
 
 
 def _write_lexicon(db: Database, folder: Path) -> None:
@@ -103,8 +74,8 @@ _LOCKS = shutil.ignore_patterns("*LOCK*", WORDS_FILE, SUGGEST_FILE, MANIFEST)
 def check_generation(data_dir: Path, name: str, min_share: float, golden: tuple[GoldenQuery, ...]) -> list[str]:
     """Problems that forbid publishing `name`: too few documents, or a golden query lost."""
     problems = []
-    with open_generation(data_dir, name).searchers() as new:
-        new_count = _documents(new)
+    with open_generation(data_dir, name).searcher() as new:
+        new_count = new.doc_count()
         live = live_name(data_dir)
         if live and live != name:
             live_count = _doc_count(data_dir, live)
@@ -121,14 +92,10 @@ def check_generation(data_dir: Path, name: str, min_share: float, golden: tuple[
 
 def _doc_count(data_dir: Path, name: str) -> int | None:
     try:
-        with open_generation(data_dir, name).searchers() as searchers:
-            return _documents(searchers)
+        with open_generation(data_dir, name).searcher() as searcher:
+            return searcher.doc_count()
     except Exception:  # a damaged live generation is no yardstick; the new one may replace it
         return None
-
-
-def _documents(searchers: engine.Searchers) -> int:
-    return searchers.items.doc_count() + searchers.moments.doc_count()
 
 
 def publish(data_dir: Path, name: str) -> None:

@@ -43,11 +43,11 @@ def test_pages_partition_the_exact_ranking(fresh_data):
             store.save_item(db, item(n, rng), "t")
     build.publish(fresh_data, build.build_generation(db, fresh_data))
     generation = LiveIndex(fresh_data).current()
-    searchers, query = generation.shared_searchers, parse("tempo")
-    exact = [hit["item_id"] for hit in searchers.items.search(engine._item_query(query), limit=None)]
+    searcher, query = generation.shared_searcher, parse("tempo")
+    exact = [hit["item_id"] for hit in searcher.search(engine._item_query(query), limit=None)]
     paged = []
     for page in range(1, 1 + -(-len(exact) // 10)):
-        found = engine.search(searchers, query, {}, page=page, per_page=10, facet_table=generation.facet_table)
+        found = engine.search(searcher, query, {}, page=page, per_page=10, facet_table=generation.facet_table)
         paged += found.item_ids
     assert paged[:10] == exact[:10]
     assert len(paged) == len(set(paged)) == len(exact)

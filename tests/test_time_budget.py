@@ -25,10 +25,10 @@ def test_a_search_past_its_budget_returns_what_it_has(fresh_data):
             )
     build.publish(fresh_data, build.build_generation(db, fresh_data))
     generation = LiveIndex(fresh_data).current()
-    searchers = generation.shared_searchers
-    unhurried = engine.search(searchers, parse("easy"), {})
+    searcher = generation.shared_searcher
+    unhurried = engine.search(searcher, parse("easy"), {})
     assert not unhurried.partial and unhurried.total == 1200
-    hurried = engine.search(searchers, parse("easy"), {}, budget=0.000001)
+    hurried = engine.search(searcher, parse("easy"), {}, budget=0.000001)
     assert hurried.partial  # ranking stopped early: the total counts the matches seen by then
     assert hurried.total < 1200
 

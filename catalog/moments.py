@@ -1,0 +1,148 @@
+"""Moments: the segments and chapters of one item that answer a query, found in its item document.
+
+An item document's transcript is its segments joined, and its `chapters` field its chapter
+titles joined, so a word's position in those fields tells which segment or chapter said it.
+The build stores, per item, where each unit ends (in word positions), its start second
+and its speaker (`index_schema.unit_map`); a search reads the positions of the query's words in the
+page's items only and scores each unit. No index of segments is needed.
+
+A unit scores like BM25 over its own words (a chapter title is a short unit, so a word in
+it counts for much), plus a bonus for query words said close together in order. Phrases
+must occur in the unit, starting there.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from whoosh.reading import IndexReader, TermNotFound
+
+from catalog.index_schema import speaker_keys
+from catalog.query import ParsedQuery
+
+MOMENTS_PER_ITEM = 3
+NEAR_SLOP = 3  # words allowed between two neighbouring query words for the closeness bonus
+NEAR_BOOST = 2.0
+K1, B = 1.2, 0.75
+FIELDS = {"transcript": False, "chapters": True}  # field: whether its units are chapters
+
+
+@dataclass(frozen=True)
+class Moment:
+    item_id: str
+    seq: int
+    start: float | None
+    is_chapter: bool
+
+
+def of_items(
+    reader: IndexReader, items: list[tuple[int, str, dict]], parsed: ParsedQuery, speaker: str | None
+) -> dict[str, list[Moment]]:
+    """The best MOMENTS_PER_ITEM units of each item — (docnum, item id, unit map) — for the
+    query: any query word scores, phrases must hold; with a speaker filter, only that
+    speaker's segments count."""
+    words = list(dict.fromkeys([*parsed.terms, *(w for phrase in parsed.phrases for w in phrase)]))
+    items = sorted(items)  # postings are read forwards, once per word
+    scored: dict[str, list[tuple[float, bool, int]]] = {item_id: [] for _, item_id, _ in items}
+    for field, is_chapter in FIELDS.items():
+        if speaker and is_chapter:
+            continue
+        idf = {word: _idf(reader, field, word) for word in words}
+        positions = {word: _positions(reader, field, word, [docnum for docnum, _, _ in items]) for word in words}
+        for docnum, item_id, units in items:
+            layout = units[field]
+            of_item = {word: positions[word].get(docnum, []) for word in words}
+            for seq, score in _score_units(layout["ends"], of_item, idf, parsed).items():
+                if not speaker or speaker in speaker_keys(layout["speakers"][seq]):
+                    scored[item_id].append((score, is_chapter, seq))
+    found = {}
+    for _, item_id, units in items:
+        best = sorted(scored[item_id], key=lambda entry: (-entry[0], entry[1], entry[2]))[:MOMENTS_PER_ITEM]
+        if best:
+            found[item_id] = [
+                Moment(item_id, seq, units["chapters" if chapter else "transcript"]["starts"][seq], chapter)
+                for _, chapter, seq in best
+            ]
+    return found
+
+
+def _positions(reader: IndexReader, field: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
+    """The positions of `word` in `field` of each of the (ascending) documents holding it."""
+    try:
+        matcher = reader.postings(field, word)
+    except TermNotFound:
+        return {}
+    found = {}
+    for docnum in docnums:
+        if not matcher.is_active():
+            break
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            found[docnum] = list(matcher.value_as("positions"))
+    return found
+
+
+def _idf(reader: IndexReader, field: str, word: str) -> float:
+    """Inverse document frequency over item documents (rarer words count for more)."""
+    return math.log(1 + reader.doc_count() / (reader.doc_frequency(field, word) + 1))
+
+
+def _score_units(
+    ends: list[int], positions: dict[str, list[int]], idf: dict[str, float], parsed: ParsedQuery
+) -> dict[int, float]:
+    """Score every unit holding a query word; units missing a phrase are left out."""
+    if not ends:
+        return {}
+    starts = [0, *ends[:-1]]
+    average = ends[-1] / len(ends) or 1
+
+    def unit_of(position: int) -> int:
+        return min(bisect_right(ends, position), len(ends) - 1)
+
+    counts: dict[int, dict[str, int]] = {}
+    for word in parsed.terms:
+        for position in positions[word]:
+            per_word = counts.setdefault(unit_of(position), {})
+            per_word[word] = per_word.get(word, 0) + 1
+    scores: dict[int, float] = {}
+    for unit, per_word in counts.items():
+        norm = K1 * (1 - B + B * (ends[unit] - starts[unit]) / average)
+        scores[unit] = sum(idf[w] * tf * (K1 + 1) / (tf + norm) for w, tf in per_word.items())
+    for first, second in zip(parsed.terms, parsed.terms[1:], strict=False):
+        for unit, found in _near(positions[first], positions[second], unit_of).items():
+            scores[unit] = scores.get(unit, 0.0) + NEAR_BOOST * (idf[first] + idf[second]) * found / (found + K1)
+    if parsed.phrases:
+        held = [(sum(idf[w] for w in p), _phrase_units(p, positions, unit_of)) for p in parsed.phrases]
+        wanted = set.intersection(*(set(units) for _, units in held))
+        scores = {
+            unit: scores.get(unit, 0.0) + sum(weight * units[unit] / (units[unit] + K1) for weight, units in held)
+            for unit in wanted
+        }
+    return scores
+
+
+def _near(first: list[int], second: list[int], unit_of: Callable[[int], int]) -> dict[int, int]:
+    """Per unit, how often `second` follows `first` within NEAR_SLOP positions."""
+    following = set(second)
+    found: dict[int, int] = {}
+    for position in first:
+        if any(position + step in following for step in range(1, NEAR_SLOP + 1)):
+            unit = unit_of(position)
+            found[unit] = found.get(unit, 0) + 1
+    return found
+
+
+def _phrase_units(
+    phrase: tuple[str, ...], positions: dict[str, list[int]], unit_of: Callable[[int], int]
+) -> dict[int, int]:
+    """Per unit, how many times the phrase starts there."""
+    rest = [set(positions[word]) for word in phrase[1:]]
+    found: dict[int, int] = {}
+    for position in positions[phrase[0]]:
+        if all(position + offset in later for offset, later in enumerate(rest, start=1)):
+            unit = unit_of(position)
+            found[unit] = found.get(unit, 0) + 1
+    return found
