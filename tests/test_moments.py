@@ -1,0 +1,65 @@
+"""Moments read from word positions in the item document: each lands in the unit that said it."""
+
+import pytest
+
+from catalog import engine, store
+from catalog.generations import open_generation
+from catalog.index_schema import unit_map
+from catalog.models import Chapter, Item, Segment
+from catalog.query import parse
+from indexer import build
+
+SEGMENTS = (
+    Segment("welcome back to the show today we talk hills", 0.0, 20.0, "Marisol Vega"),
+    Segment("the hill was steep and the repeats were hard", 20.0, 40.0, "Harold Okafor"),
+    Segment("our relay ran the 4 x\n400 at the county meet", 40.0, 60.0, "Harold Okafor"),  # a line break inside
+    Segment("next week hill repeats again said the coach", 60.0, 80.0, "Marisol Vega"),
+    Segment("and then four by four hundred with the juniors", 80.0, 100.0, "Marisol Vega"),
+)
+CHAPTERS = (Chapter(0.0, "Intro"), Chapter(40.0, "Relay talk"), Chapter(60.0, "Hill repeats"))
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    data = tmp_path_factory.mktemp("moments") / "data"
+    db = store.open_for_writing(data)
+    video = Item(id="video:v1", kind="video", title="Club night", source="v", segments=SEGMENTS, chapters=CHAPTERS)
+    other = Item(id="video:v2", kind="video", title="Other", source="v", segments=(Segment("easy day", 0.0, 9.0),))
+    for item in (video, other):
+        store.save_item(db, item, "t")
+    with open_generation(data, build.build_generation(db, data)).searcher() as searcher:
+        yield searcher
+
+
+def moments(searcher, query: str, **filters: str) -> list[tuple[str, int, float | None]]:
+    found = engine.search(searcher, parse(query), filters)
+    return [("chapter" if m.is_chapter else "segment", m.seq, m.start) for m in found.moments.get("video:v1", [])]
+
+
+def test_unit_ends_count_the_words_of_each_segment_as_the_index_does():
+    units = unit_map(Item(id="v", kind="video", title="t", source="v", segments=SEGMENTS, chapters=CHAPTERS))
+    # "4 x\n400" spans a line break: three index words there, as the tokenizer reads it, not one
+    assert units["transcript"]["ends"] == [9, 18, 29, 37, 43]
+    assert units["chapters"]["ends"] == [1, 3, 5]
+
+
+def test_words_after_a_line_break_land_in_their_own_segment(searcher):
+    assert moments(searcher, "county") == [("segment", 2, 40.0)]
+    assert moments(searcher, "coach") == [("segment", 3, 60.0)]
+    assert moments(searcher, "juniors") == [("segment", 4, 80.0)]
+
+
+def test_a_phrase_must_hold_within_the_moment(searcher):
+    # segment 1 has "hill" and "repeats" apart: not a moment of the phrase
+    assert set(moments(searcher, '"hill repeats"')) == {("chapter", 2, 60.0), ("segment", 3, 60.0)}
+
+
+def test_the_best_unit_comes_first_and_every_word_scores(searcher):
+    found = moments(searcher, "four by four hundred relay")
+    assert found[0] == ("segment", 4, 80.0)  # relay form + "relay" synonym spoken here
+    assert ("segment", 2, 40.0) in found
+
+
+def test_a_speaker_filter_keeps_that_speakers_segments_only(searcher):
+    assert {seq for _, seq, _ in moments(searcher, "hill", speaker="harold okafor")} == {1}
+    assert {seq for _, seq, _ in moments(searcher, "hill")} >= {0, 1, 3}
