@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 
 from catalog.facets import FacetTable
 from catalog.manifest import check_manifest
+from catalog.ranking import ItemStats
 from catalog.spelling import Vocabulary
 from catalog.suggest import Suggestions
 
@@ -129,6 +130,10 @@ class Generation:
     @cached_property
     def facet_table(self) -> FacetTable:
         return FacetTable(self.shared_searcher.reader())
+
+    @cached_property
+    def item_stats(self) -> ItemStats:
+        return ItemStats.load(self.shared_searcher)
 
     @cached_property
     def suggestions(self) -> Suggestions:

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 
-from whoosh.reading import IndexReader, TermNotFound
+from whoosh.reading import IndexReader
 
 from catalog.index_schema import speaker_keys
+from catalog.positions import NEAR_BOOST, near_starts, phrase_starts, positions
 from catalog.query import ParsedQuery
+from catalog.ranking import K1, B
 
 MOMENTS_PER_ITEM = 3
-NEAR_SLOP = 3  # words allowed between two neighbouring query words for the closeness bonus
-NEAR_BOOST = 2.0
-K1, B = 1.2, 0.75
+
 FIELDS = {"transcript": False, "chapters": True}  # field: whether its units are chapters
 
 
@@ -51,10 +51,10 @@ def of_items(
         if speaker and is_chapter:
             continue
         idf = {word: _idf(reader, field, word) for word in words}
-        positions = {word: _positions(reader, field, word, [docnum for docnum, _, _ in items]) for word in words}
+        at = {word: positions(reader, field, word, [docnum for docnum, _, _ in items]) for word in words}
         for docnum, item_id, units in items:
             layout = units[field]
-            of_item = {word: positions[word].get(docnum, []) for word in words}
+            of_item = {word: at[word].get(docnum, []) for word in words}
             for seq, score in _score_units(layout["ends"], of_item, idf, parsed).items():
                 if not speaker or speaker in speaker_keys(layout["speakers"][seq]):
                     scored[item_id].append((score, is_chapter, seq))
@@ -69,29 +69,13 @@ def of_items(
     return found
 
 
-def _positions(reader: IndexReader, field: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
-    """The positions of `word` in `field` of each of the (ascending) documents holding it."""
-    try:
-        matcher = reader.postings(field, word)
-    except TermNotFound:
-        return {}
-    found = {}
-    for docnum in docnums:
-        if not matcher.is_active():
-            break
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            found[docnum] = list(matcher.value_as("positions"))
-    return found
-
-
 def _idf(reader: IndexReader, field: str, word: str) -> float:
     """Inverse document frequency over item documents (rarer words count for more)."""
     return math.log(1 + reader.doc_count() / (reader.doc_frequency(field, word) + 1))
 
 
 def _score_units(
-    ends: list[int], positions: dict[str, list[int]], idf: dict[str, float], parsed: ParsedQuery
+    ends: list[int], at: dict[str, list[int]], idf: dict[str, float], parsed: ParsedQuery
 ) -> dict[int, float]:
     """Score every unit holding a query word; units missing a phrase are left out."""
     if not ends:
@@ -104,7 +88,7 @@ def _score_units(
 
     counts: dict[int, dict[str, int]] = {}
     for word in parsed.terms:
-        for position in positions[word]:
+        for position in at[word]:
             per_word = counts.setdefault(unit_of(position), {})
             per_word[word] = per_word.get(word, 0) + 1
     scores: dict[int, float] = {}
@@ -112,37 +96,13 @@ def _score_units(
         norm = K1 * (1 - B + B * (ends[unit] - starts[unit]) / average)
         scores[unit] = sum(idf[w] * tf * (K1 + 1) / (tf + norm) for w, tf in per_word.items())
     for first, second in zip(parsed.terms, parsed.terms[1:], strict=False):
-        for unit, found in _near(positions[first], positions[second], unit_of).items():
+        for unit, found in Counter(map(unit_of, near_starts(at[first], at[second]))).items():
             scores[unit] = scores.get(unit, 0.0) + NEAR_BOOST * (idf[first] + idf[second]) * found / (found + K1)
     if parsed.phrases:
-        held = [(sum(idf[w] for w in p), _phrase_units(p, positions, unit_of)) for p in parsed.phrases]
+        held = [(sum(idf[w] for w in p), Counter(map(unit_of, phrase_starts(p, at)))) for p in parsed.phrases]
         wanted = set.intersection(*(set(units) for _, units in held))
         scores = {
             unit: scores.get(unit, 0.0) + sum(weight * units[unit] / (units[unit] + K1) for weight, units in held)
             for unit in wanted
         }
     return scores
-
-
-def _near(first: list[int], second: list[int], unit_of: Callable[[int], int]) -> dict[int, int]:
-    """Per unit, how often `second` follows `first` within NEAR_SLOP positions."""
-    following = set(second)
-    found: dict[int, int] = {}
-    for position in first:
-        if any(position + step in following for step in range(1, NEAR_SLOP + 1)):
-            unit = unit_of(position)
-            found[unit] = found.get(unit, 0) + 1
-    return found
-
-
-def _phrase_units(
-    phrase: tuple[str, ...], positions: dict[str, list[int]], unit_of: Callable[[int], int]
-) -> dict[int, int]:
-    """Per unit, how many times the phrase starts there."""
-    rest = [set(positions[word]) for word in phrase[1:]]
-    found: dict[int, int] = {}
-    for position in positions[phrase[0]]:
-        if all(position + offset in later for offset, later in enumerate(rest, start=1)):
-            unit = unit_of(position)
-            found[unit] = found.get(unit, 0) + 1
-    return found

@@ -88,6 +88,7 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
         per_page=request.per_page,
         newest_first=request.sort == "newest" or parsed.is_empty,
         facet_table=generation.facet_table,
+        stats=generation.item_stats,
     )
     items = store.get_items(db, found.item_ids)
     results = [
