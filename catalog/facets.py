@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 
 from whoosh.reading import IndexReader
 
@@ -28,10 +29,11 @@ class FacetTable:
 
     def count(self, docnums: Iterable[int], limit: int) -> dict[str, dict[str, int]]:
         """Counts per facet over the given documents, largest first, `limit` values each."""
-        counters = {field: Counter() for field in FACETS}
-        for docnum in docnums:
-            for field, per_doc in self.values.items():
-                counters[field].update(per_doc.get(docnum, ()))
+        docnums = list(docnums)
+        counters = {
+            field: Counter(chain.from_iterable(per_doc.get(docnum, ()) for docnum in docnums))
+            for field, per_doc in self.values.items()
+        }
         return {
             field: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
             for field, counter in counters.items()

@@ -20,12 +20,19 @@ def positions(reader: IndexReader, field: str, word: str, docnums: list[int]) ->
     except TermNotFound:
         return {}
     found = {}
-    for docnum in docnums:
-        if not matcher.is_active():
-            break
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            found[docnum] = list(matcher.value_as("positions"))
+    if len(docnums) * 8 < reader.doc_frequency(field, word):  # a few documents: skip to each
+        for docnum in docnums:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found[docnum] = matcher.value_as("positions")
+        return found
+    wanted = set(docnums)
+    while matcher.is_active():  # most of them: read the postings straight through
+        if matcher.id() in wanted:
+            found[matcher.id()] = matcher.value_as("positions")
+        matcher.next()
     return found
 
 

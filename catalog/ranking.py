@@ -103,7 +103,12 @@ def _field_scores(searcher: Searcher, stats: ItemStats, field: str, word: str, w
     lengths = stats.lengths[field]
     scale = weight * searcher.idf(field, word) * (K1 + 1)
     fixed, per_length = K1 * (1 - B), K1 * B / (searcher.avg_field_length(field) or 1)
-    return {d: scale * tf / (tf + fixed + per_length * lengths[d]) for d, tf in postings.items_as("weight")}
+    scores = {}
+    while postings.is_active():
+        docnum, tf = postings.id(), postings.weight()
+        scores[docnum] = scale * tf / (tf + fixed + per_length * lengths[docnum])
+        postings.next()
+    return scores
 
 
 def _add_closeness(
