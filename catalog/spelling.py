@@ -20,6 +20,7 @@ from whoosh.analysis import STOP_WORDS
 from catalog.vocabulary import fold
 
 WORDS_FILE = "words.tsv"
+MAX_TRACKED_PHRASES = 500_000  # two-word phrases counted at once (see count_words)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _FILLER = STOP_WORDS | {
     "i",
@@ -47,7 +48,11 @@ def typo_budget(word: str) -> int:
 
 def count_words(texts: Iterable[str], phrases: Counter | None = None) -> Counter:
     """Count the words of `texts`; in the same pass, count two-word phrases into `phrases`
-    (pairs of words that are not filler, for autocomplete)."""
+    (pairs of words that are not filler, for autocomplete).
+
+    Only frequent phrases are ever suggested, so pairs seen once are dropped whenever more
+    than MAX_TRACKED_PHRASES are held: a thousand hours of speech holds tens of millions of pairs.
+    """
     counts: Counter = Counter()
     for text in texts:
         words = _WORD.findall(text.lower() if text.isascii() else fold(text))
@@ -56,6 +61,9 @@ def count_words(texts: Iterable[str], phrases: Counter | None = None) -> Counter
             phrases.update(
                 f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if _phrase_word(a) and _phrase_word(b)
             )
+            if len(phrases) > MAX_TRACKED_PHRASES:
+                for rare in [pair for pair, n in phrases.items() if n == 1]:
+                    del phrases[rare]
     return counts
 
 
