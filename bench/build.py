@@ -20,6 +20,7 @@ import os
 import pstats
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,21 @@ def working_copy(folder: Path) -> Path:
     shutil.copy2(folder / "data" / store.DB_NAME, work / "data" / store.DB_NAME)
     shutil.copytree(folder / "media", work / "media", copy_function=_link_or_copy)
     return work
+
+
+def replicate(data_dir: Path, copies: int) -> None:
+    """Make the catalog `copies` times as big: every item again, with its segments and
+    chapters, under new ids. Posting lists grow as a bigger catalog's would; the vocabulary
+    does not (a copy adds no new words), and the media files are not copied."""
+    with sqlite3.connect(store.db_path(data_dir)) as db:
+        for copy in range(2, copies + 1):
+            for table, key in (("items", "id"), ("segments", "item_id"), ("chapters", "item_id")):
+                columns = [row[1] for row in db.execute(f"pragma table_info({table})")]
+                chosen = ", ".join(f"{key} || ?" if name == key else name for name in columns)
+                db.execute(
+                    f"insert into {table} ({', '.join(columns)}) select {chosen} from {table} where {key} not like ?",
+                    [f"~{copy}", "%~%"],
+                )
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -55,6 +55,8 @@ def size_table(r: dict) -> str:
     c, b, f = r["corpus"], r["build"], r["fts5_build"]
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(c["by_kind"].items()))
     made = "from the cache" if c["generated_s"] is None else f"generated in {c['generated_s']:.1f} s"
+    if c.get("copies"):
+        made = f"the {r['hours'] / c['copies']:,g} h corpus {made}, copied {c['copies']} times under new ids"
     lines = [
         f"== {r['hours']:,g} h catalog (seed {r['seed']}): {_n(c['items'])} items ({kinds}), "
         f"{_n(c['segments'])} segments, {c['words'] / 1e6:.2f} M words ==",
@@ -63,6 +65,8 @@ def size_table(r: dict) -> str:
         f"{b['cores']:.2f} cores busy (CPU {b['cpu_s']:.1f} s / wall) | peak RSS {b['peak_rss_mb']:.0f} MB | "
         f"index {b['index_mb']:.1f} MB on disk",
     ]
+    if not r["nightly"]:
+        lines.append("nightly       not run: a copied catalog has no media files for its copies")
     for run in r["nightly"]:
         plural = "s" if run["edited"] != 1 else ""
         change = f"{run['edited']} video/episode{plural} edited upstream" if run["edited"] else "nothing changed"
@@ -163,9 +167,9 @@ def _measures(r: dict) -> list[tuple[Target, float | None]]:
     ]
 
 
-def _steady(runs: list[dict]) -> float:
+def _steady(runs: list[dict]) -> float | None:
     """The nightly run with nothing changed, after the first one has settled."""
-    return next(run["wall_s"] for run in runs if run["label"] == "nightly 0%")
+    return next((run["wall_s"] for run in runs if run["label"] == "nightly 0%"), None)
 
 
 def targets(r: dict) -> str:
