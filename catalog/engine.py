@@ -31,7 +31,7 @@ class EngineResult:
     item_ids: list[str]
     moments: dict[str, list[Moment]] = field(default_factory=dict)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    partial: bool = False  # the time budget ran out: ranking left out some query words
+    partial: bool = False  # the time budget ran out: some query words or phrases were left out
 
 
 def search(
@@ -51,16 +51,19 @@ def search(
     stops reading further query words and answers with what it has, marked partial, so one
     pathological query cannot hold a worker. Totals and facets count every match.
     """
-    phrase_words = [word for phrase in parsed.phrases for word in phrase if word not in STOP_TERMS]
+    deadline = time.monotonic() + budget
+    allowed, phrases_partial = _allowed(searcher, parsed, filters, deadline)
+    phrase_words = [word for phrase in parsed.phrases for word in phrase]
+    scored = [*parsed.terms, *(word for word in phrase_words if word not in STOP_TERMS)]
     ranked = ranking.rank(
         searcher,
         stats or ItemStats.load(searcher),
         parsed,
-        words=list(dict.fromkeys([*parsed.terms, *phrase_words])),
-        allowed=_allowed(searcher, parsed, filters),
+        words=list(dict.fromkeys(scored or phrase_words)),  # "to the": a phrase of stop words scores by them
+        allowed=allowed,
         limit=page * per_page,
         newest_first=newest_first,
-        deadline=time.monotonic() + budget,
+        deadline=deadline,
     )
     page_docs = ranked.top[(page - 1) * per_page :]
     stored = [searcher.stored_fields(docnum) for docnum in page_docs]
@@ -74,20 +77,24 @@ def search(
         item_ids=[fields["item_id"] for fields in stored],
         moments=found,
         facets=table.count(ranked.matched, MAX_FACET_VALUES),
-        partial=ranked.partial,
+        partial=ranked.partial or phrases_partial,
     )
 
 
-def _allowed(searcher: Searcher, parsed: ParsedQuery, filters: dict[str, str]) -> set[int] | None:
+def _allowed(
+    searcher: Searcher, parsed: ParsedQuery, filters: dict[str, str], deadline: float
+) -> tuple[set[int] | None, bool]:
     """The documents the filters allow, narrowed to those holding every quoted phrase in
-    some field; None when anything goes."""
+    some field (None when anything goes), and whether the deadline cut the phrases short."""
     terms = [wq.Term(name, value) for name, value in sorted(filters.items()) if value]
     allowed = set(searcher.docs_for_query(wq.And(terms))) if terms else None
     reader = searcher.reader()
-    for phrase in parsed.phrases:
+    for number, phrase in enumerate(parsed.phrases):
+        if number and time.monotonic() > deadline:  # the first phrase always counts
+            return allowed, True
         held = set().union(*(docs_with_phrase(reader, name, phrase) for name in FIELD_WEIGHTS))
         allowed = held if allowed is None else allowed & held
-    return allowed
+    return allowed, False
 
 
 def related(searcher: Searcher, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:

@@ -22,6 +22,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from catalog.facets import FacetTable
+from catalog.index_schema import built_by_this_version
 from catalog.manifest import check_manifest
 from catalog.ranking import ItemStats
 from catalog.spelling import Vocabulary
@@ -37,6 +38,10 @@ HISTORY = "HISTORY"
 
 class NoGeneration(LookupError):
     """No index generation has been published yet: run `catalog reindex`."""
+
+
+class OutdatedGeneration(LookupError):
+    """A generation built by an older version of the index: `catalog rebuild-index` replaces it."""
 
 
 def index_root(data_dir: Path) -> Path:
@@ -145,6 +150,8 @@ def open_generation(data_dir: Path, name: str) -> Generation:
     folder = index_root(data_dir) / name
     check_manifest(folder)
     ix = index.open_dir(str(folder))
+    if not built_by_this_version(ix.schema):
+        raise OutdatedGeneration(f"{name} was built by an older version of the index; run `catalog rebuild-index`")
     with ix.searcher() as searcher:
         searcher.doc_count()
     return Generation(name=name, folder=folder, index=ix)

@@ -55,6 +55,16 @@ def build_schema() -> fields.Schema:
     )
 
 
+def built_by_this_version(schema: fields.Schema) -> bool:
+    """Whether an index has this version's fields: an older generation (one with segment
+    documents, say) can be neither searched nor extended, only rebuilt."""
+    return _signature(schema) == _signature(build_schema())
+
+
+def _signature(schema: fields.Schema) -> dict[str, str]:
+    return {name: type(field).__name__ for name, field in schema.items()}
+
+
 def duration_bucket(seconds: int | None) -> str:
     if not seconds:
         return "unknown"

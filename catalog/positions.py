@@ -60,5 +60,7 @@ def docs_with_phrase(reader: IndexReader, field: str, phrase: tuple[str, ...]) -
             return set()
         candidates = ids if candidates is None else candidates & ids
     ordered = sorted(candidates or ())
+    if len(phrase) == 1:  # a quoted word: holding it is holding the phrase
+        return set(ordered)
     at = {word: positions(reader, field, word, ordered) for word in set(phrase)}
     return {docnum for docnum in ordered if phrase_starts(phrase, {w: at[w].get(docnum, []) for w in phrase})}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections import Counter
@@ -19,6 +20,8 @@ from catalog.query import parse
 from catalog.spelling import WORDS_FILE, count_words, write_words
 from catalog.suggest import SUGGEST_FILE, write_suggestions
 from indexer.config import GoldenQuery
+
+log = logging.getLogger(__name__)
 
 KEEP_GENERATIONS = 3  # the live one and two to roll back to
 
@@ -56,6 +59,19 @@ def update_generation(db: Database, data_dir: Path, base: str, changed: set[str]
         for item in store.live_items(db, sorted(changed)):
             writer.add_document(**document(item))
     _write_lexicon(db, folder)
+    return name
+
+
+def extendable(data_dir: Path, name: str | None) -> str | None:
+    """`name` if the live generation can take changed items, else None (build in full):
+    none is live yet, or it cannot be opened, or an older version built it."""
+    if name is None:
+        return None
+    try:
+        open_generation(data_dir, name)
+    except Exception as exc:  # a full build replaces it; saying why is enough
+        log.warning("live generation %s cannot be extended (%s); building in full", name, exc)
+        return None
     return name
 
 

@@ -98,7 +98,7 @@ def reindex(
         for source in config.sources:
             if not only or source.name in only:
                 report.sources.append(_ingest(db, source, report, dry_run))
-        base = None if full or runs.index_behind(db, run_id) else live_name(data_dir)
+        base = None if full or runs.index_behind(db, run_id) else build.extendable(data_dir, live_name(data_dir))
         if not dry_run and (report.changed or base is None):
             _rebuild(db, data_dir, config, report, base)
         _record(db, report, dry_run)

@@ -61,3 +61,29 @@ def test_digests_catch_a_changed_byte(fresh_data):
     check_manifest(folder)  # same size: the cheap check passes
     with pytest.raises(DamagedGeneration, match="words.tsv does not match its SHA-256"):
         check_manifest(folder, digests=True)
+
+
+def test_a_generation_built_by_an_older_version_is_rebuilt_not_extended(fresh_data, caplog):
+    from whoosh import fields, index
+
+    from catalog.generations import OutdatedGeneration, open_generation, write_pointer
+    from catalog.manifest import write_manifest
+    from indexer.config import load_config
+    from indexer.run import reindex
+    from tests.conftest import SAMPLE
+
+    config = load_config(SAMPLE / "sources.toml")
+    assert reindex(config, fresh_data).exit_code == 0
+    old = index_root(fresh_data) / "gen-20200101T000000000000Z"  # segment documents, as before
+    old.mkdir()
+    index.create_in(str(old), fields.Schema(doc=fields.ID(stored=True), transcript=fields.TEXT)).writer().commit()
+    write_manifest(old)
+    write_pointer(fresh_data, old.name)
+    with pytest.raises(OutdatedGeneration, match="run `catalog rebuild-index`"):
+        open_generation(fresh_data, old.name)
+
+    with caplog.at_level(logging.WARNING, logger="indexer.build"):
+        report = reindex(config, fresh_data)
+    assert report.exit_code == 0 and report.published
+    assert f"live generation {old.name} cannot be extended" in caplog.text
+    assert LiveIndex(fresh_data).current().name == live_name(fresh_data) != old.name

@@ -1,5 +1,7 @@
 """Typo tolerance against real catalog words: 1 typo from 5 letters, 2 from 9."""
 
+from collections import Counter
+
 from catalog.spelling import Vocabulary, count_words, typo_budget, write_words
 
 WORDS = Vocabulary({"relay": 40, "rely": 2, "plyometrics": 12, "marathon": 30, "strides": 9, "race": 50, "mile": 20})
@@ -41,3 +43,14 @@ def test_words_the_catalog_never_uses_are_left_out():
     assert vocabulary.without_unknown('"tempo" runz -mile') == '"tempo" -mile'
     assert vocabulary.without_unknown("tempo race") is None  # all known
     assert vocabulary.without_unknown("zzz qqq") is None  # nothing would be left
+
+
+def test_a_phrase_said_now_and_then_survives_the_pruning_of_rare_pairs(monkeypatch):
+    from catalog import spelling
+
+    monkeypatch.setattr(spelling, "MAX_TRACKED_PHRASES", 50)
+    texts = [f"tempo intervals {n}" if n % 3 == 0 else f"unique{n} pair{n} words{n}" for n in range(300)]
+    phrases = Counter()
+    count_words(texts, phrases)
+    assert phrases["tempo intervals"] == 100
+    assert len(phrases) <= 50

@@ -31,6 +31,8 @@ def test_a_search_past_its_budget_returns_what_it_has(fresh_data):
     hurried = engine.search(searcher, parse("easy day 17"), {}, budget=0.000001)
     assert hurried.partial  # ranking stopped after its first word: a looser answer, marked so
     assert hurried.total == 1200
+    phrases = engine.search(searcher, parse('"easy running" "day 17"'), {}, budget=0.000001)
+    assert phrases.partial and phrases.total == 1200  # the second phrase was not checked
 
     doc = run_search(generation, store.open_readonly(fresh_data), SearchRequest.from_args({"q": "easy"}))
     assert doc["partial"] is False and doc["total"] == 1200
