@@ -26,7 +26,7 @@ def publish_two(data_dir) -> tuple[str, str]:
 
 
 def truncate_segment(folder) -> None:
-    segment = max(folder.rglob("*.seg"), key=lambda p: p.stat().st_size)
+    segment = max(folder.glob("MAIN_*.pst"), key=lambda p: p.stat().st_size)  # the postings
     segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
 
 
