@@ -48,8 +48,9 @@ def search(
     """Rank items, count facets over every match, then find the moments of this page's items.
 
     Ranking is exact over the item documents (see catalog.ranking). Past `budget` seconds it
-    stops reading further query words and answers with what it has, marked partial, so one
-    pathological query cannot hold a worker. Totals and facets count every match.
+    stops checking further phrases and reading further query words, and answers with what it
+    has, marked partial, so one pathological query cannot hold a worker. Totals and facets
+    count every match.
     """
     deadline = time.monotonic() + budget
     allowed, phrases_partial = _allowed(searcher, parsed, filters, deadline)
