@@ -1,0 +1,40 @@
+"""Quoted phrases are checked on raw positions; Whoosh's own phrase query is the yardstick."""
+
+import pytest
+from whoosh import query as wq
+
+from catalog.analysis import analyze
+from catalog.generations import LiveIndex
+from catalog.index_schema import FIELD_WEIGHTS
+from catalog.positions import docs_with_phrase
+
+PHRASES = [
+    "four by four hundred relay",
+    "tempo run",
+    "strides before a race",
+    "the mile",
+    "hill repeats",
+    "marisol vega",
+    "to the",
+    "masters 800",
+    "personal best",
+    "warm up",
+    "relay",
+    "run the",
+]
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_phrase_documents_are_whooshs(sample_data, text):
+    phrase = tuple(analyze(text))
+    searcher = LiveIndex(sample_data).current().shared_searcher
+    for field in FIELD_WEIGHTS:
+        whoosh = wq.Phrase(field, list(phrase)) if len(phrase) > 1 else wq.Term(field, phrase[0])
+        expected = {hit.docnum for hit in searcher.search(whoosh, limit=None)}
+        assert docs_with_phrase(searcher.reader(), field, phrase) == expected, field
+
+
+def test_the_sample_holds_most_of_these_phrases(sample_data):
+    reader = LiveIndex(sample_data).current().shared_searcher.reader()
+    held = [text for text in PHRASES if any(docs_with_phrase(reader, f, tuple(analyze(text))) for f in FIELD_WEIGHTS)]
+    assert len(held) >= len(PHRASES) - 3, held
