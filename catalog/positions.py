@@ -50,16 +50,17 @@ def near_starts(first: list[int], second: list[int]) -> list[int]:
     return [p for p in first if any(p + step in following for step in range(1, NEAR_SLOP + 1))]
 
 
+def holding(reader: IndexReader, field: str, word: str) -> set[int]:
+    """The documents whose `field` holds `word`."""
+    try:
+        return set(reader.postings(field, word).all_ids())
+    except TermNotFound:
+        return set()
+
+
 def docs_with_phrase(reader: IndexReader, field: str, phrase: tuple[str, ...]) -> set[int]:
     """The documents whose `field` holds the phrase."""
-    candidates: set[int] | None = None
-    for word in set(phrase):
-        try:
-            ids = set(reader.postings(field, word).all_ids())
-        except TermNotFound:
-            return set()
-        candidates = ids if candidates is None else candidates & ids
-    ordered = sorted(candidates or ())
+    ordered = sorted(set.intersection(*(holding(reader, field, word) for word in set(phrase))))
     if len(phrase) == 1:  # a quoted word: holding it is holding the phrase
         return set(ordered)
     at = {word: positions(reader, field, word, ordered) for word in set(phrase)}

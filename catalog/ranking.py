@@ -18,7 +18,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from catalog.index_schema import FIELD_WEIGHTS
-from catalog.positions import NEAR_BOOST, near_starts, positions
+from catalog.positions import NEAR_BOOST, holding, near_starts, positions
 from catalog.query import ParsedQuery
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
@@ -84,7 +84,7 @@ def rank(
             scores[docnum] = scores.get(docnum, 0.0) + of_word[docnum]
     for word in parsed.excluded:
         for field in FIELD_WEIGHTS:
-            candidates -= _field_scores(searcher, stats, field, word, 1.0).keys()
+            candidates -= holding(searcher.reader(), field, word)
     if not newest_first:
         _add_closeness(searcher, parsed, per_field, candidates, scores)
     if newest_first:

@@ -2,5 +2,5 @@
 
 from indexer.cli import main
 
-if __name__ == "__main__":  # a full build's second process imports this module again
+if __name__ == "__main__":  # importing the module (a test, a spawned process) must not run the CLI
     main()

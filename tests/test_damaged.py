@@ -31,7 +31,7 @@ def truncate_segment(folder) -> None:
 
 
 def remove_toc(folder) -> None:
-    for toc in folder.rglob("*.toc"):
+    for toc in folder.glob("*.toc"):
         toc.unlink()
 
 
