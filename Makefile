@@ -1,14 +1,15 @@
 # Two commands do everything on a fresh machine:
 #   make run    venv, install, index the bundled sample, serve it on http://127.0.0.1:8000
-#   make test   venv, install (with test extras and Debian's chromium), run the whole suite
+#   make test   venv, install (with test extras and Debian's chromium), check a bare install, run the whole suite
 
 VENV    ?= .venv
+BARE    := .venv-bare
 PY      := $(VENV)/bin/python
 DATA    ?= data
 SAMPLE  := data/sample/sources.toml
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install browser sample bench bench-10k bench-10k-copies check-reliability screenshots clean
+.PHONY: run test install check-install browser sample bench bench-10k bench-10k-copies check-reliability screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,7 +31,14 @@ browser:
 	@$(CHROMIUM) --version
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
-test: install browser
+# The product as `pip install .` leaves it, no extras, in a fresh venv: every run-time import declared,
+# every source kind indexed against a site on 127.0.0.1, the pages served by gunicorn.
+check-install:
+	rm -rf $(BARE) && python3 -m venv $(BARE)
+	$(BARE)/bin/python -m pip install --quiet .
+	$(BARE)/bin/python tests/install_check.py
+
+test: install browser check-install
 	$(PY) -m ruff check app.py catalog indexer tests
 	$(PY) -m pytest
 
@@ -54,4 +62,4 @@ screenshots: install browser
 	$(PY) -m tests.browser.screenshots screenshots
 
 clean:
-	rm -rf $(VENV) $(DATA)/catalog.db* $(DATA)/index $(DATA)/reindex.lock
+	rm -rf $(VENV) $(BARE) build $(DATA)/catalog.db* $(DATA)/index $(DATA)/reindex.lock

@@ -7,6 +7,7 @@ Config layers, later wins: defaults, then `CATALOG_*` environment variables
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
@@ -15,11 +16,11 @@ from catalog import logs, web
 from catalog.store import CatalogMissing
 from catalog.templating import register_filters
 
-HERE = Path(__file__).resolve().parent
+TEMPLATES = Path(str(files("catalog.web.templates")))  # the repo's templates/, wherever it is installed
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "templates" / "static"))
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(TEMPLATES / "static"))
     app.config.from_mapping(DATA_DIR=os.environ.get("CATALOG_DATA", "data"), SITE_NAME="Coach catalog")
     app.config.from_prefixed_env("CATALOG")
     if config:

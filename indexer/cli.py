@@ -24,23 +24,37 @@ from indexer.lock import LockBusy, run_lock
 from indexer.run import rebuild_index, reindex
 
 DEFAULT_DATA = "data"
+DATA_FOLDER = click.Path(file_okay=False, path_type=Path)
+DATA_HELP = "Data folder: catalog.db and the index generations (env CATALOG_DATA)."
 
 
 @click.group()
 @click.option(
     "--data",
     "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=DATA_FOLDER,
     envvar="CATALOG_DATA",
     default=DEFAULT_DATA,
     show_default=True,
-    help="Data folder: catalog.db and the index generations (env CATALOG_DATA).",
+    help=DATA_HELP,
 )
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path) -> None:
     """Search catalog of a running coach's media."""
     logs.configure()
     ctx.obj = data_dir
+
+
+def _data_given_here(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.obj = value
+
+
+def with_data_dir(command):
+    """Pass the data folder to `command` as its first argument; `--data` may be given
+    before the sub-command or after it (`catalog reindex --data DIR`)."""
+    option = click.option("--data", type=DATA_FOLDER, expose_value=False, callback=_data_given_here, help=DATA_HELP)
+    return option(click.pass_obj(command))
 
 
 @contextmanager
@@ -63,7 +77,7 @@ def _usage_error_on(*errors: type[Exception]) -> Iterator[None]:
 @click.option("--source", "only", multiple=True, help="Only this source (repeatable).")
 @click.option("--full", is_flag=True, help="Rebuild the index even if nothing changed.")
 @click.option("--dry-run", is_flag=True, help="Read the sources and report; write nothing.")
-@click.pass_obj
+@with_data_dir
 def reindex_command(data_dir: Path, config_path: Path, only: tuple[str, ...], full: bool, dry_run: bool) -> None:
     """Pull what is new or changed from every source and publish a checked index."""
     with _usage_error_on(ConfigError):
@@ -78,6 +92,9 @@ def reindex_command(data_dir: Path, config_path: Path, only: tuple[str, ...], fu
         sys.exit(1)
     for source in report.sources:
         click.echo(source.line())
+    for source in report.sources:
+        for notice in source.notices:
+            click.echo(f"note: {source.name}: {notice['item']}: {notice['message']}")
     for error in report.errors:
         click.echo(f"error: {error['source']}: {error['item'] or '(whole source)'}: {error['reason']}")
     click.echo(_outcome(report, dry_run))
@@ -95,7 +112,7 @@ def _outcome(report, dry_run: bool) -> str:
 
 
 @cli.command("rebuild-index")
-@click.pass_obj
+@with_data_dir
 def rebuild_index_command(data_dir: Path) -> None:
     """Rebuild the index from SQLite alone (no network) and publish it."""
     if not store.db_path(data_dir).exists():
@@ -109,7 +126,7 @@ def rebuild_index_command(data_dir: Path) -> None:
 
 
 @cli.command("rollback")
-@click.pass_obj
+@with_data_dir
 def rollback_command(data_dir: Path) -> None:
     """Make the previous index generation live again (the next reindex rebuilds from SQLite)."""
     try:
@@ -123,7 +140,7 @@ def rollback_command(data_dir: Path) -> None:
 
 @cli.command("backup")
 @click.argument("dest", type=click.Path(path_type=Path))
-@click.pass_obj
+@with_data_dir
 def backup_command(data_dir: Path, dest: Path) -> None:
     """Copy catalog.db to DEST with SQLite's online backup (safe while serving and indexing)."""
     with _usage_error_on(deploy.DeployError):
@@ -133,7 +150,7 @@ def backup_command(data_dir: Path, dest: Path) -> None:
 
 @cli.command("pack")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_obj
+@with_data_dir
 def pack_command(data_dir: Path, dest: Path) -> None:
     """Pack the live generation and a catalog snapshot into DEST (a tar file) for other web nodes."""
     with _usage_error_on(deploy.DeployError):
@@ -143,7 +160,7 @@ def pack_command(data_dir: Path, dest: Path) -> None:
 
 @cli.command("install")
 @click.argument("pack_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_obj
+@with_data_dir
 def install_command(data_dir: Path, pack_path: Path) -> None:
     """Install a pack made by `catalog pack`, checking every SHA-256, and make it live."""
     try:
@@ -161,7 +178,7 @@ def install_command(data_dir: Path, pack_path: Path) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True)
 @click.option("--kind", default=None)
 @click.option("--tag", default=None)
-@click.pass_obj
+@with_data_dir
 def search_command(
     data_dir: Path, query: str, as_json: bool, page: int, sort: str, kind: str | None, tag: str | None
 ) -> None:
@@ -194,7 +211,7 @@ def _clock(seconds: float | None) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", default=2, show_default=True, help="One per core: search is CPU-bound.")
-@click.pass_obj
+@with_data_dir
 def serve_command(data_dir: Path, host: str, port: int, workers: int) -> None:
     """Serve the site with gunicorn."""
     os.environ["CATALOG_DATA"] = str(data_dir.resolve())

@@ -9,8 +9,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.sources import KINDS, reader
-from indexer.sources.base import COMMON_KEYS
+from indexer.options import OptionError, checked_options
+from indexer.sources import KINDS
 
 
 class ConfigError(ValueError):
@@ -19,10 +19,22 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class SourceConfig:
+    """One `[sources.NAME]` table. Its options are checked when it is made (see
+    `indexer.options`), with the kind's defaults filled in."""
+
     name: str
     kind: str
     options: dict = field(default_factory=dict)
     base_dir: Path = Path(".")
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            known = ", ".join(sorted(KINDS))
+            raise ConfigError(f"source {self.name!r}: kind {self.kind!r} is not one of {known}")
+        try:
+            object.__setattr__(self, "options", checked_options(self.kind, self.options))
+        except OptionError as exc:
+            raise ConfigError(f"source {self.name!r}: {exc}") from None
 
     def path(self, key: str = "path") -> Path:
         """A path option, resolved against the folder of the config file."""
@@ -94,20 +106,5 @@ def _settings(table: object) -> dict:
 def _source(name: str, table: object, base_dir: Path) -> SourceConfig:
     if not isinstance(table, dict):
         raise ConfigError(f"source {name!r}: must be a table of keys")
-    kind = table.get("kind")
-    if kind not in KINDS:
-        known = ", ".join(sorted(KINDS))
-        raise ConfigError(f"source {name!r}: kind {kind!r} is not one of {known}")
-    kind_reader = reader(kind)
     options = {k: v for k, v in table.items() if k != "kind"}
-    for key in options:
-        if key not in kind_reader.KEYS | COMMON_KEYS:
-            allowed = ", ".join(sorted(kind_reader.KEYS | COMMON_KEYS))
-            raise ConfigError(f"source {name!r}: unknown key {key!r} (a {kind} source takes {allowed})")
-    for key in kind_reader.REQUIRED:
-        if key not in options:
-            raise ConfigError(f"source {name!r}: missing key {key!r}")
-    problem = kind_reader.validate(options) if hasattr(kind_reader, "validate") else None
-    if problem:
-        raise ConfigError(f"source {name!r}: {problem}")
-    return SourceConfig(name=name, kind=kind, options=options, base_dir=base_dir)
+    return SourceConfig(name=name, kind=table.get("kind"), options=options, base_dir=base_dir)

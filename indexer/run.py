@@ -24,7 +24,7 @@ from indexer.fetch import FetchPolicy
 from indexer.lock import run_lock
 from indexer.progress import progress
 from indexer.sources import reader
-from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
+from indexer.sources.base import ItemFailure, Notice, SourceContext, SourceError, SourceUnchanged, Unchanged
 
 log = logging.getLogger("catalog.reindex")
 RECENT_DAYS = 7
@@ -41,6 +41,7 @@ class SourceReport:
     unavailable: int = 0
     failed: int = 0
     error: str | None = None  # the whole source failed
+    notices: list[dict] = field(default_factory=list)  # {item, message}: worth knowing, not failures
 
     @property
     def changed(self) -> int:
@@ -48,9 +49,10 @@ class SourceReport:
 
     def line(self) -> str:
         status = f"FAILED: {self.error}" if self.error else "ok"
+        notes = f", {len(self.notices)} notes" if self.notices else ""
         return (
             f"{self.name}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.unavailable} unavailable, {self.failed} failed — {status}"
+            f"{self.unavailable} unavailable, {self.failed} failed{notes} — {status}"
         )
 
 
@@ -112,7 +114,10 @@ def _ingest(db: Database, source: SourceConfig, run: RunReport, dry_run: bool) -
     now = now_iso()
     try:
         for result in progress(reader(source.kind).read(source, context), desc=source.name):
-            if isinstance(result, ItemFailure):
+            if isinstance(result, Notice):
+                report.notices.append({"item": result.item, "message": result.message})
+                log.info("%s: %s: %s", source.name, result.item, result.message)
+            elif isinstance(result, ItemFailure):
                 report.failed += 1
                 errors.append({"source": source.name, "item": result.item, "reason": result.reason})
                 log.warning(
@@ -133,24 +138,33 @@ def _ingest(db: Database, source: SourceConfig, run: RunReport, dry_run: bool) -
                 if change != "unchanged":
                     _note_change(db, run, {result.id})
     except SourceError as exc:
-        report.error = str(exc)
-        errors.append({"source": source.name, "item": None, "reason": str(exc)})
-        log.error(
-            "%s: %s; its items stay as they were",
-            source.name,
-            exc,
-            extra={"fields": {"source": source.name, "reason": str(exc)}},
-        )
+        _source_failed(report, errors, str(exc))
+    except ImportError as exc:
+        _source_failed(report, errors, f"the {source.kind} reader cannot be loaded: {exc} (is a dependency missing?)")
+    except Exception as exc:  # the boundary around one source: its crash never costs the others
+        log.debug("%s crashed", source.name, exc_info=True)
+        _source_failed(report, errors, f"crashed: {type(exc).__name__}: {exc}".splitlines()[0])
     if dry_run:
         return report
     store.touch(db, seen & context.known, now)
     if not report.failed and not report.error:
-        gone_after = int(source.options.get("gone_after", 3))
-        hidden = store.mark_missing(db, source.name, seen, gone_after)
+        hidden = store.mark_missing(db, source.name, seen, source.options["gone_after"])
         report.unavailable = len(hidden)
         _note_change(db, run, hidden)
     runs.save_source(db, source.name, source.kind, run.run_id, report.error, None if report.error else context.state)
     return report
+
+
+def _source_failed(report: SourceReport, errors: list[dict], reason: str) -> None:
+    """The whole source failed this run: say so once; its items stay as they were."""
+    report.error = reason
+    errors.append({"source": report.name, "item": None, "reason": reason})
+    log.error(
+        "%s: %s; its items stay as they were",
+        report.name,
+        reason,
+        extra={"fields": {"source": report.name, "reason": reason}},
+    )
 
 
 def _note_change(db: Database, run: RunReport, item_ids: set[str]) -> None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the shared corpus, and a guard that keeps every test on 127.0.0.1."""
+"""Shared fixtures: the vendored real files, and a guard that keeps every test on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+FIXTURES = REPO / "tests" / "fixtures"
+CORPUS = FIXTURES / "corpus"  # real public files, vendored with their licences (fixtures/SOURCES.md)
+YTDLP_SITE = FIXTURES / "ytdlp-site"
 SAMPLE = REPO / "data" / "sample"
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -41,9 +43,7 @@ def _loopback_only(monkeypatch):
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    """The real public captions, feeds and pages beside the repo, read in place."""
-    if not CORPUS.is_dir():
-        raise AssertionError(f"the shared corpus is missing at {CORPUS}")
+    """The real public captions, feeds and posts vendored under tests/fixtures/corpus."""
     return CORPUS
 
 

@@ -16,7 +16,11 @@ from indexer.captions import (
     parse_vtt,
 )
 
-RESEARCH_VTT = "/work/shared/research/ytdlp-fixtures/captions.en.vtt"
+from .conftest import CORPUS, FIXTURES, YTDLP_SITE
+
+# our own coach talk: YouTube-shaped rolling auto-captions, and manual German subtitles of its opening
+ROLLING_EN = FIXTURES / "rolling" / "coach-talk.en.vtt"
+MANUAL_DE = FIXTURES / "rolling" / "coach-talk.de.vtt"
 
 
 def read(corpus, name: str) -> str:
@@ -192,16 +196,9 @@ def test_youtube_dl_vtt_strips_word_timings_and_classes(corpus):
     ]
 
 
-# raw words, then de-duplicated words, measured on the files as committed
-ROLLING = [
-    ("pinchflat-requested_subtitles.en.srt", "I wheelie I rely on my rear brake a lot", 2066, 754),
-    ("pinchflat-requested_subtitles.fr.srt", "pourquoi je veux me mettre au défi", 2180, 797),
-]
-
-
-@pytest.mark.parametrize(("name", "phrase", "raw_words", "kept_words"), ROLLING)
-def test_rolling_auto_captions_keep_each_line_once(corpus, name, phrase, raw_words, kept_words):
-    cues = parse_srt(read(corpus, name))
+def test_rolling_auto_captions_keep_each_line_once():
+    """Every spoken line is indexed once, so its words do not count three times in the ranking."""
+    cues = parse_vtt(ROLLING_EN.read_text(encoding="utf-8"))
     assert looks_rolling(cues)
     collapsed = collapse_rolling(cues)
     kept = lines_of(collapsed)
@@ -209,29 +206,38 @@ def test_rolling_auto_captions_keep_each_line_once(corpus, name, phrase, raw_wor
     assert all(a.casefold() != b.casefold() for a, b in zip(kept, kept[1:], strict=False))
     assert len(kept) == len(set(kept))
     assert {line.casefold() for line in lines_of(cues)} == {line.casefold() for line in kept}  # nothing lost
-    assert " ".join(kept).count(phrase) == 1
-    assert (words(cues), words(collapsed)) == (raw_words, kept_words)
+    phrase = "holding a potato chip"
+    assert (" ".join(lines_of(cues)).count(phrase), " ".join(kept).count(phrase)) == (3, 1)
+    # raw words, then de-duplicated words, measured on the file as committed: its 156 lines hold
+    # 1007 words, each line shown three times (rising, flash, rolled up) but the last (6 words) once
+    assert (words(cues), words(collapsed)) == (3009, 1007)
     assert words(collapsed) * 2 < words(cues)
 
 
-def test_rolling_line_keeps_the_start_of_the_cue_where_it_first_appeared(corpus):
-    collapsed = collapse_rolling(parse_srt(read(corpus, "pinchflat-requested_subtitles.en.srt")))
+def test_rolling_line_keeps_the_start_of_the_cue_where_it_first_appeared():
+    """A hit jumps to where the words are spoken, not to where they roll up a line later."""
+    collapsed = collapse_rolling(parse_vtt(ROLLING_EN.read_text(encoding="utf-8")))
     assert collapsed[:2] == [
-        Cue(1.12, 4.03, "what's up shinas wait wrong Channel when"),
-        Cue(4.04, 7.67, "I wheelie I rely on my rear brake a lot"),
+        Cue(0.4, 3.033, "hey everybody welcome back so today I"),
+        Cue(3.043, 5.415, "want to talk about three things"),
     ]
 
 
-@pytest.mark.parametrize("name", ["pinchflat-requested_subtitles.de.srt", "podcastindex-example.srt"])
-def test_manual_captions_pass_through_unchanged(corpus, name):
-    cues = parse_srt(read(corpus, name))
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [(MANUAL_DE, "vtt"), (CORPUS / "vtt" / "podcastindex-example.srt", "srt")],
+    ids=["coach-talk.de.vtt", "podcastindex-example.srt"],
+)
+def test_manual_captions_pass_through_unchanged(path, fmt):
+    """Manual subtitles never look rolling, so they are indexed exactly as written."""
+    cues = parse_captions(path.read_text(encoding="utf-8"), fmt)
     assert not looks_rolling(cues)
     assert collapse_rolling(cues) == cues
     assert words(collapse_rolling(cues)) == words(cues)
 
 
 def test_research_fixture_relay_phrase_once_at_its_first_cue():
-    collapsed = collapse_rolling(parse_vtt(open(RESEARCH_VTT, encoding="utf-8").read()))
+    collapsed = collapse_rolling(parse_vtt((YTDLP_SITE / "captions.en.vtt").read_text(encoding="utf-8")))
     assert " ".join(lines_of(collapsed)).count("four by four hundred relay") == 1
     [cue] = [c for c in collapsed if "four by four hundred relay" in c.text]
     assert (cue.start, cue.text) == (3.21, "today we talk about the four by four hundred relay")

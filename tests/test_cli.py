@@ -151,3 +151,16 @@ def test_a_run_that_changes_a_few_items_updates_the_index_instead_of_rebuilding(
     assert result.exit_code == 0 and "workouts: 0 new, 1 updated" in result.output
     assert "building a new index generation (1 items changed)" in caplog.text
     assert "workout:race-week-strides-session" in catalog(runner, fresh_data, "search", "skips").output
+
+
+def test_data_folder_may_follow_the_sub_command(runner, tmp_path):
+    """`catalog reindex --config x.toml --data DIR` works as `catalog --data DIR reindex ...` does."""
+    after, before = tmp_path / "after", tmp_path / "before"
+    result = runner.invoke(cli, ["reindex", "--config", str(SAMPLE / "sources.toml"), "--data", str(after)])
+    assert result.exit_code == 0, result.output
+    assert store.db_path(after).exists() and live_name(after)
+    # given at both places, the one after the sub-command wins
+    found = runner.invoke(cli, ["--data", str(before), "search", "4x400 relay", "--data", str(after)])
+    assert found.exit_code == 0, found.output
+    assert "youtube:smplIntrv01?t=134" in found.output
+    assert not before.exists()

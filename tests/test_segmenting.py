@@ -7,7 +7,7 @@ from indexer.captions import Cue, collapse_rolling, parse_srt, parse_vtt
 from indexer.segmenting import segment_cues
 from indexer.transcripts import parse_transcript
 
-RESEARCH_VTT = "/work/shared/research/ytdlp-fixtures/captions.en.vtt"
+from .conftest import FIXTURES, YTDLP_SITE
 
 
 def steady(texts: list[str], seconds: float = 5.0, speaker: str | None = None) -> list[Cue]:
@@ -86,15 +86,16 @@ def test_json_corpus_words_join_into_phrases_per_speaker(corpus):
     assert [second for _, second in segments[0].cue_times] == [0.5, 1.0, 1.5, 2.25]
 
 
-def test_pinchflat_auto_captions_stay_within_bounds(corpus):
-    text = (corpus / "vtt" / "pinchflat-requested_subtitles.en.srt").read_text(encoding="utf-8")
-    cues = collapse_rolling(parse_srt(text))
+def test_rolling_auto_captions_stay_within_bounds():
+    """Unpunctuated auto-captions are cut by length alone, and no word is lost or doubled."""
+    text = (FIXTURES / "rolling" / "coach-talk.en.vtt").read_text(encoding="utf-8")
+    cues = collapse_rolling(parse_vtt(text))
     segments = segment_cues(cues)
     assert len(segments) > 10
     assert all(d <= 40 for d in durations(segments))
     assert all(d >= 15 for d in durations(segments)[:-1])  # one speaker throughout
     assert sum(len(s.text.split()) for s in segments) == sum(len(c.text.split()) for c in cues)
-    assert " ".join(s.text for s in segments).count("I wheelie I rely on my rear brake a lot") == 1
+    assert " ".join(s.text for s in segments).count("holding a potato chip") == 1
 
 
 def test_podcastindex_srt_segments_follow_speaker_turns(corpus):
@@ -106,7 +107,7 @@ def test_podcastindex_srt_segments_follow_speaker_turns(corpus):
 
 
 def test_research_fixture_relay_segment():
-    cues = collapse_rolling(parse_vtt(open(RESEARCH_VTT, encoding="utf-8").read()))
+    cues = collapse_rolling(parse_vtt((YTDLP_SITE / "captions.en.vtt").read_text(encoding="utf-8")))
     segments = segment_cues(cues)
     assert " ".join(s.text for s in segments).count("four by four hundred relay") == 1
     [segment] = [s for s in segments if "four by four hundred relay" in s.text]

@@ -19,7 +19,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from catalog import store
-from indexer.config import ConfigError, SourceConfig, load_config
+from indexer.config import SourceConfig
 from indexer.fetch import FetchPolicy
 from indexer.sources import articles
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
@@ -139,28 +139,6 @@ def text_of(item) -> str:
 
 
 # --- config ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("options", "problem"),
-    [
-        ({}, "missing key 'path', 'feed' or 'sitemap'"),
-        ({"feed": "https://a/f.xml", "path": "x"}, "not 'feed' and 'path'"),
-        ({"sitemap": "file:///etc/passwd"}, "'sitemap' must be an http(s) URL"),
-        ({"path": ""}, "'path' must be a non-empty string"),
-        ({"feed": "https://a/f.xml", "sleep": -1}, "'sleep' must be a number"),
-    ],
-)
-def test_options_need_exactly_one_listing(options, problem):
-    assert problem in articles.validate(options)
-
-
-def test_config_reports_the_problem_with_the_source_name(tmp_path):
-    toml = '[sources.blog]\nkind = "articles"\nfeed = "https://a/f"\nsitemap = "https://a/s"\n'
-    (tmp_path / "sources.toml").write_text(toml)
-    with pytest.raises(ConfigError, match="source 'blog': takes exactly one of"):
-        load_config(tmp_path / "sources.toml")
-    assert articles.validate({"feed": "https://a/f.xml", "max_bytes": 1000, "sleep": 0}) is None
 
 
 # --- feed and sitemap -----------------------------------------------------------------------

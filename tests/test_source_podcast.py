@@ -439,16 +439,3 @@ def test_show_notes_become_short_plain_text():
 def test_chapters_need_a_chapters_list():
     with pytest.raises(ValueError, match='no "chapters" list'):
         chapters_from_json('{"version": "1.2.0"}')
-
-
-@pytest.mark.parametrize(
-    ("options", "problem"),
-    [
-        ({"url": "ftp://x/feed"}, "url must be"),
-        ({"url": "https://x/f", "languages": "en"}, "languages"),
-        ({"url": "https://x/f", "sleep": -1}, "sleep"),
-    ],
-)
-def test_bad_options_are_named(options, problem):
-    assert problem in podcast.validate(options)
-    assert podcast.validate({"url": "https://x/f", "languages": ["en"], "sleep": 0}) is None

@@ -1,5 +1,5 @@
 """The `youtube` and `video` sources: the real yt-dlp code path against pages, feeds and a
-saved YouTube info.json, all served on 127.0.0.1 (see shared/research/ytdlp-offline.md)."""
+YouTube-shaped info.json, all served on 127.0.0.1 (the team's research on running yt-dlp offline)."""
 
 import json
 import re
@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from indexer.config import ConfigError, SourceConfig, load_config
+from indexer.config import SourceConfig
 from indexer.fetch import FetchPolicy
 from indexer.sources import reader
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, Unchanged
 from indexer.sources.youtube import UnusableResult, fetch_video
 from indexer.sources.ytdlp_options import Settings, entries_of
 
-from .conftest import CORPUS
+from . import ytdlp_made
+from .conftest import YTDLP_SITE as FIXTURES
 from .helpers import live_ids, live_search, reindex_config
 
-FIXTURES = CORPUS.parent / "research" / "ytdlp-fixtures"
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 VTT = {"Content-Type": "text/vtt; charset=utf-8"}
 CLIP = "html5mediaembed:index-1"
@@ -100,28 +100,30 @@ def test_the_moment_is_searchable_end_to_end(site, fresh_data, tmp_path):
 
 
 @pytest.fixture
-def youtube_info(fixture_server) -> dict:
-    """The real Pinchflat info.json, its `en` auto-captions and `de` subtitles served locally."""
-    info = json.loads((CORPUS / "infojson" / "pinchflat-example.info.json").read_text())
-    german_srt = info["requested_subtitles"]["de"]["data"]
-    german = "WEBVTT\n\n" + re.sub(r"(\d\d:\d\d:\d\d),(\d\d\d)", r"\1.\2", german_srt)
-    english = fixture("captions.en.vtt", fixture_server)
-    served = {
-        ("automatic_captions", "en"): fixture_server.route("/auto.en.vtt", english, headers=VTT),
-        ("subtitles", "de"): fixture_server.route("/manual.de.vtt", german, headers=VTT),
-    }
-    for (table, lang), url in served.items():
-        for track in info[table][lang]:
-            if track["ext"] == "vtt":
-                track["url"] = url
-    return info
+def youtube_info(fixture_server, tmp_path) -> dict:
+    """A YouTube-shaped info dict (our own): `en` auto-captions and `de` subtitles served locally."""
+    german = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nWillkommen zum Gespräch über die Staffel\n"
+    saved = ytdlp_made.youtube_info(
+        fixture_server,
+        tmp_path,
+        "TrkTlk0001A",
+        "Track Talk Live",
+        subtitles={"de": german},
+        automatic={"en": fixture("captions.en.vtt", fixture_server)},
+        duration=582,
+        upload_date="20210720",
+        chapters=[
+            {"start_time": 60.0 * n, "title": title} for n, title in enumerate(["Introduction", "Relay", "Mile"])
+        ],
+    )
+    return json.loads(saved.read_text())
 
 
 @pytest.mark.parametrize(
     "languages, kind, lang, words, path",
     [
-        (("de", "en"), "manual", "de", "falscher Kanal", "/manual.de.vtt"),
-        (("en",), "auto", "en", "four by four hundred relay", "/auto.en.vtt"),
+        (("de", "en"), "manual", "de", "Gespräch über die Staffel", "/TrkTlk0001A/subtitles.de.vtt"),
+        (("en",), "auto", "en", "four by four hundred relay", "/TrkTlk0001A/automatic_captions.en.vtt"),
     ],
 )
 def test_saved_youtube_info_json_gets_the_right_captions(
@@ -129,8 +131,13 @@ def test_saved_youtube_info_json_gets_the_right_captions(
 ):
     settings = Settings(urls=(), languages=languages, policy=FetchPolicy.from_options(QUIET), sleep_subtitles=0)
     item = fetch_video(youtube_info, settings, "clips")
-    assert (item.id, item.youtube_id, item.duration, item.published) == ("youtube:ABC123", "ABC123", 582, "2021-07-20")
-    assert item.chapters[0].title == "Introduction" and len(item.chapters) == 7
+    assert (item.id, item.youtube_id, item.duration, item.published) == (
+        "youtube:TrkTlk0001A",
+        "TrkTlk0001A",
+        582,
+        "2021-07-20",
+    )
+    assert item.chapters[0].title == "Introduction" and len(item.chapters) == 3
     assert (item.captions, item.raw["caption"]["lang"]) == (kind, lang)
     assert words in " ".join(s.text for s in item.segments)
     assert fixture_server.hits(path) == 1  # really downloaded from 127.0.0.1 by yt-dlp
@@ -209,23 +216,6 @@ def test_a_channel_s_tabs_are_flattened():
     tab = {"_type": "playlist", "entries": [{"_type": "url", "ie_key": "Youtube", "id": "a"}]}
     channel = {"_type": "playlist", "entries": [tab, {"_type": "playlist", "entries": None}, {"id": "b"}]}
     assert [e["id"] for e in entries_of(channel)] == ["a", "b"]
-
-
-@pytest.mark.parametrize(
-    "options, problem",
-    [
-        ('url = "https://a.example/v"\nurls = ["https://a.example/w"]', "exactly one of 'url'"),
-        ("languages = []", "exactly one of 'url'"),
-        ('url = "https://a.example/v"\nlanguages = "en"', "'languages' must be a non-empty list"),
-        ('url = "https://a.example/v"\nsleep_videos = -1', "'sleep_videos' must be a number"),
-        ('url = "https://a.example/v"\nsleep = 1', "unknown key 'sleep'"),
-    ],
-)
-def test_config_mistakes_name_the_key(tmp_path, options, problem):
-    path = tmp_path / "sources.toml"
-    path.write_text(f'[sources.clips]\nkind = "youtube"\n{options}\n')
-    with pytest.raises(ConfigError, match=re.escape(problem)):
-        load_config(path)
 
 
 def test_cookies_resolve_against_the_config_folder_and_must_exist(site, tmp_path):

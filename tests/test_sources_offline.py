@@ -1,4 +1,4 @@
-"""The offline source kinds: ytdlp-folder, articles and workouts, on the sample and the real corpus."""
+"""The offline source kinds: ytdlp-folder, articles and workouts, on the sample and real blog posts."""
 
 import json
 from pathlib import Path
@@ -7,9 +7,9 @@ import pytest
 
 from indexer.config import SourceConfig
 from indexer.sources import markdown_folder, ytdlp_folder
-from indexer.sources.base import ItemFailure, SourceContext, SourceError
+from indexer.sources.base import ItemFailure, Notice, SourceContext, SourceError
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, YTDLP_SITE
 
 
 def source(kind: str, path: Path, **options) -> SourceConfig:
@@ -21,44 +21,19 @@ def read_all(reader, config) -> tuple[list, list]:
     return [r for r in results if not isinstance(r, ItemFailure)], [r for r in results if isinstance(r, ItemFailure)]
 
 
-@pytest.fixture
-def corpus_folder(corpus, tmp_path) -> Path:
-    """The corpus info.json files, linked (not copied) under the names yt-dlp gives them."""
-    for file in (corpus / "infojson").glob("*.json"):
-        stem = file.name.removesuffix(".json").removesuffix(".info")
-        (tmp_path / f"{stem}.info.json").symlink_to(file)
-    return tmp_path
-
-
-def test_every_real_info_json_is_read(corpus_folder):
-    items, failures = read_all(ytdlp_folder.read, source("ytdlp-folder", corpus_folder))
-    assert failures == []
-    by_id = {item.id: item for item in items}
-    # the channel (playlist) info.json is skipped: its videos come in their own files
-    assert set(by_id) == {"youtube:ABC123", "youtube:JjQDik3yNhA", "youtube:gogEJyoSB9s"}
-    group_therapy = by_id["youtube:gogEJyoSB9s"]
-    assert (group_therapy.kind, group_therapy.duration, group_therapy.published) == ("video", 7205, "2022-06-17")
-    assert len(group_therapy.chapters) == 27 and group_therapy.chapters[1].start == 31.0
-    assert group_therapy.captions == "none" and group_therapy.segments == ()
-    assert "formats" not in group_therapy.raw["info"]
-
-
-def test_inline_auto_captions_are_deduplicated(corpus_folder):
-    items, _ = read_all(ytdlp_folder.read, source("ytdlp-folder", corpus_folder))
-    example = next(i for i in items if i.id == "youtube:ABC123")
-    assert example.captions == "auto"
-    text = " ".join(s.text for s in example.segments)
-    assert text.count("I wheelie I rely on my rear brake a lot") == 1
-    raw_words = len(example.raw["caption"]["text"].split())
-    assert len(text.split()) < raw_words / 2, "rolling duplicates were stored"
-    assert all(0 < s.end - s.start <= 40 for s in example.segments)
-
-
-def test_manual_subtitles_win_over_auto_captions(corpus_folder):
-    items, _ = read_all(ytdlp_folder.read, source("ytdlp-folder", corpus_folder, languages=["fr", "de"]))
-    example = next(i for i in items if i.id == "youtube:ABC123")
-    assert example.captions == "manual"
-    assert example.raw["caption"]["lang"] == "de"
+def test_captions_kept_inside_the_info_json_are_read(tmp_path):
+    """Some archivers (Pinchflat) keep the caption text in `requested_subtitles[lang].data`
+    rather than in a file beside the info.json; yt-dlp's own output never does."""
+    info = json.loads((SAMPLE / "videos" / "smplDrill02.info.json").read_text())
+    rolling = (YTDLP_SITE / "captions.en.vtt").read_text()
+    info["requested_subtitles"] = {"en": {"ext": "vtt", "data": rolling}, "de": {"ext": "vtt", "data": ""}}
+    info["subtitles"] = {}
+    (tmp_path / "drill.info.json").write_text(json.dumps(info))
+    results = list(ytdlp_folder.read(source("ytdlp-folder", tmp_path), SourceContext()))
+    (item,) = [r for r in results if not isinstance(r, Notice)]
+    assert (item.captions, item.raw["caption"]["name"]) == ("auto", "requested_subtitles.en")
+    text = " ".join(s.text for s in item.segments)
+    assert text.count("four by four hundred relay") == 1 and rolling.count("four by four hundred relay") > 1
 
 
 def test_sample_videos_and_podcasts():

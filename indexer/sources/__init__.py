@@ -1,9 +1,9 @@
 """Source kinds, each read by one reader: "module" or "module:attribute" under indexer.sources.
 
-A reader has `KEYS` (the config keys it takes besides `kind`), `REQUIRED`, and
-`read(source, context)`; see `indexer.sources.base` for what it yields. It may also have
-`validate(options) -> str | None`, returning what is wrong with a source's options. Readers are imported
-only when a config uses their kind, so a run without YouTube sources never loads yt-dlp.
+A reader has `read(source, context)`; see `indexer.sources.base` for what it yields. Its options
+are declared and checked in `indexer.options`, never by the reader. Readers are imported only
+when a run reads a source of their kind, so a run without YouTube sources never loads yt-dlp,
+and a reader that cannot be imported fails its own sources only.
 """
 
 from __future__ import annotations

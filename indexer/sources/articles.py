@@ -20,7 +20,7 @@ import json
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import feedparser
@@ -29,12 +29,7 @@ from catalog.models import Item
 from indexer.fetch import FetchError, FetchPolicy, Response, fetch
 from indexer.safe_xml import parse_xml
 from indexer.sources import markdown_folder, web_pages
-from indexer.sources.base import NETWORK_KEYS, ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
-
-LISTING_KEYS = ("feed", "sitemap", "path")
-KEYS = frozenset(LISTING_KEYS) | NETWORK_KEYS
-REQUIRED = ()
-DEFAULT_SLEEP = 0.5  # seconds between two page fetches, to be polite to the coach's site
+from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
 
 Result = Item | Unchanged | ItemFailure
 
@@ -46,24 +41,6 @@ class Entry:
     url: str
     fingerprint: str  # changes when the listing says the page changed
     hints: dict = field(default_factory=dict)  # title, published, tags, authors from a feed
-
-
-def validate(options: dict) -> str | None:
-    """What is wrong with an articles source's options, or None."""
-    given = [key for key in LISTING_KEYS if key in options]
-    if not given:
-        return "missing key 'path', 'feed' or 'sitemap' (an articles source takes exactly one)"
-    if len(given) > 1:
-        return f"takes exactly one of 'feed', 'sitemap' and 'path', not {' and '.join(map(repr, given))}"
-    key, value = given[0], options[given[0]]
-    if not isinstance(value, str) or not value.strip():
-        return f"{key!r} must be a non-empty string"
-    if key != "path" and urlparse(value).scheme not in ("http", "https"):
-        return f"{key!r} must be an http(s) URL, not {value!r}"
-    sleep = options.get("sleep", DEFAULT_SLEEP)
-    if isinstance(sleep, bool) or not isinstance(sleep, int | float) or sleep < 0:
-        return "'sleep' must be a number of seconds, 0 or more"
-    return None
 
 
 def read(source, context: SourceContext) -> Iterator[Result | SourceUnchanged]:
@@ -149,7 +126,7 @@ def _listing(url: str, policy: FetchPolicy, etag: str | None = None, last_modifi
 
 def _read_pages(entries: list, source, context: SourceContext) -> Generator[Result, None, bool]:
     """Yield a result per listed page; return True when every page was read."""
-    sleep = float(source.options.get("sleep", DEFAULT_SLEEP))
+    sleep = float(source.options["sleep"])
     before = context.state.get("fingerprints", {})
     after: dict[str, dict] = {}
     owners: dict[str, str] = {}  # item id -> page URL, to catch two pages with one id

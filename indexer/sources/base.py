@@ -3,7 +3,8 @@
 A reader yields, per upstream item, one of:
 - an `Item`: fetched and normalised (the run decides whether it is new, updated or unchanged);
 - `Unchanged(item_id)`: still there upstream, not re-fetched this run (not due);
-- `ItemFailure(item, reason)`: this item failed; its stored version stays.
+- `ItemFailure(item, reason)`: this item failed; its stored version stays;
+- `Notice(item, message)`: worth telling the maintainer, not a failure.
 It may yield `SourceUnchanged()` when the whole source answered "not modified" (a 304):
 every stored item of the source stays as it is. It raises `SourceError` when the source as
 a whole cannot be read; the source's items then stay as they were.
@@ -26,6 +27,14 @@ class ItemFailure:
 
     item: str  # the file, URL or id that failed
     reason: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the maintainer should know that is not a failure (a caption file not used)."""
+
+    item: str  # the file or id it is about
+    message: str
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,3 @@ class SourceContext:
 
     def should_fetch(self, item_id: str) -> bool:
         return item_id not in self.known or item_id in self.due
-
-
-# Keys every source takes, and keys every source that downloads takes.
-COMMON_KEYS = frozenset({"gone_after"})
-NETWORK_KEYS = frozenset({"allow_private_network", "timeout", "max_bytes", "retries", "backoff", "max_new", "sleep"})

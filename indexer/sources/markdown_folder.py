@@ -36,8 +36,6 @@ HTML_SUFFIXES = (".html", ".htm")
 class MarkdownFolder:
     kind: str
     html: bool = False  # also read *.html pages
-    KEYS = frozenset({"path"})
-    REQUIRED = ("path",)
 
     def read(self, source, context: SourceContext) -> Iterator[Item | ItemFailure]:
         """Every file in the folder; the run's content hash tells what changed."""

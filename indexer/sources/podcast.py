@@ -20,29 +20,12 @@ from urllib.parse import urlparse
 from catalog.models import Chapter, Item, Segment
 from indexer.captions import CaptionError
 from indexer.fetch import FetchError, fetch
-from indexer.sources.base import NETWORK_KEYS, ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
+from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
 from indexer.sources.podcast_feed import Episode, Feed, Transcript, chapters_from_json, parse_feed
 from indexer.timed_text import segments_from
 from indexer.transcripts import TRANSCRIPT_PREFERENCE
 
-KEYS = NETWORK_KEYS | {"url", "languages"}
-REQUIRED = ("url",)
-DEFAULT_SLEEP = 0.5  # seconds between the episodes whose transcript or chapters are fetched
 _SLUG_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
-def validate(options: dict) -> str | None:
-    """What is wrong with a podcast source's options, if anything."""
-    url = options.get("url")
-    if not isinstance(url, str) or urlparse(url).scheme not in ("http", "https"):
-        return "url must be an http(s) feed URL"
-    languages = options.get("languages", [])
-    if not isinstance(languages, list) or not all(isinstance(lang, str) and lang for lang in languages):
-        return 'languages must be a list of language codes, e.g. ["en"]'
-    sleep = options.get("sleep", DEFAULT_SLEEP)
-    if not isinstance(sleep, int | float) or isinstance(sleep, bool) or sleep < 0:
-        return "sleep must be a number of seconds, 0 or more"
-    return None
 
 
 def read(source, context: SourceContext) -> Iterator[Item | Unchanged | ItemFailure | SourceUnchanged]:
@@ -78,8 +61,8 @@ class _Episodes:
 
     def __init__(self, source, context: SourceContext, feed: Feed) -> None:
         self.source, self.context, self.feed = source, context, feed
-        self.languages = [lang.lower() for lang in source.options.get("languages", [])]
-        self.pause = float(source.options.get("sleep", DEFAULT_SLEEP))
+        self.languages = [lang.lower() for lang in source.options["languages"]]
+        self.pause = float(source.options["sleep"])  # between the episodes whose transcript is fetched
         self.known_prints: dict = context.state.get("fingerprints") or {}
         self.fingerprints: dict[str, str] = {}
         self.complete = True  # False when something must be tried again next run

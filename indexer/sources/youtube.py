@@ -32,7 +32,6 @@ from yt_dlp.utils import DownloadError, unsmuggle_url
 from catalog.models import Item
 from indexer.captions import CaptionError
 from indexer.fetch import FetchError, FetchPolicy, check_url
-from indexer.sources import ytdlp_options
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, Unchanged
 from indexer.sources.ytdlp_folder import item_from_info
 from indexer.sources.ytdlp_options import Settings, entries_of, entry_id, failure_of
@@ -50,12 +49,6 @@ class VideoSource:
     """The reader of one kind: `youtube` (channels, playlists, videos) or `video` (web pages)."""
 
     kind: str
-    KEYS = ytdlp_options.KEYS
-    REQUIRED = ()
-
-    @staticmethod
-    def validate(options: dict) -> str | None:
-        return ytdlp_options.validate(options)
 
     def read(self, source, context: SourceContext) -> Iterator[Item | Unchanged | ItemFailure]:
         """Every URL listed once; new and due videos fetched in full, the rest `Unchanged`."""

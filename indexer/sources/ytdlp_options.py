@@ -1,6 +1,6 @@
 """What a `youtube` or `video` source asks of yt-dlp, and how to read its answers.
 
-The config keys, checked; the option dicts handed to `YoutubeDL` for listing a URL and
+The option dicts handed to `YoutubeDL` for listing a URL and
 for fetching one video (option names are yt-dlp's own, see the `YoutubeDL` docstring);
 the entries of a listing with the item ids they will have; and a yt-dlp error read as
 "gone" or "failed, retry after N s". Kept apart from `indexer.sources.youtube`, the one
@@ -16,42 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.fetch import RETRYABLE, FetchPolicy, retry_after
-from indexer.sources.base import NETWORK_KEYS
+from indexer.options import YTDLP
 from indexer.sources.ytdlp_folder import item_id
 
-# `sleep` (a pause between plain fetches) has no meaning here: the three sleeps below replace it.
-KEYS = frozenset({"url", "urls", "languages", "cookies", "sleep_requests", "sleep_subtitles", "sleep_videos"}) | (
-    NETWORK_KEYS - {"sleep"}
-)
-SLEEPS = {"sleep_requests": 1.0, "sleep_subtitles": 5.0, "sleep_videos": 5.0}  # seconds: polite by default
+SLEEPS = ("sleep_requests", "sleep_subtitles", "sleep_videos")
 SUBTITLE_FORMATS = "vtt/srt/best"
 GONE_STATUSES = {404, 410}
 GONE_PHRASES = ("Video unavailable", "Private video", "members-only")
 CAPTION_FAILURE = "Unable to download video subtitles"  # yt-dlp's words: the video is there
 log = logging.getLogger("catalog.reindex.ytdlp")
-
-
-def validate(options: dict) -> str | None:
-    """What is wrong with a source's options, or None: exactly one of `url`/`urls`, typed values."""
-    if ("url" in options) == ("urls" in options):
-        return "needs exactly one of 'url' (a string) or 'urls' (a list of strings)"
-    urls = [options["url"]] if "url" in options else options["urls"]
-    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) and u.strip() for u in urls):
-        return "'url' must be a string and 'urls' a non-empty list of strings"
-    languages = options.get("languages", ["en"])
-    if not isinstance(languages, list) or not languages or not all(_is_code(lang) for lang in languages):
-        return '\'languages\' must be a non-empty list of language codes such as ["en", "de"]'
-    if "cookies" in options and not isinstance(options["cookies"], str):
-        return "'cookies' must be the path of a cookies.txt file"
-    for key in SLEEPS:
-        value = options.get(key, 0)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            return f"{key!r} must be a number of seconds, 0 or more"
-    return None
-
-
-def _is_code(lang: object) -> bool:
-    return isinstance(lang, str) and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]+)*", lang) is not None
 
 
 def subtitle_patterns(languages: tuple[str, ...]) -> list[str]:
@@ -71,9 +44,9 @@ class Settings:
     urls: tuple[str, ...]
     languages: tuple[str, ...] = ("en",)
     cookies: Path | None = None
-    sleep_requests: float = SLEEPS["sleep_requests"]
-    sleep_subtitles: float = SLEEPS["sleep_subtitles"]
-    sleep_videos: float = SLEEPS["sleep_videos"]  # the reader's own pause between two videos
+    sleep_requests: float = YTDLP["sleep_requests"].default
+    sleep_subtitles: float = YTDLP["sleep_subtitles"].default
+    sleep_videos: float = YTDLP["sleep_videos"].default  # the reader's own pause between two videos
     policy: FetchPolicy = field(default_factory=FetchPolicy)
 
     @classmethod
@@ -83,10 +56,10 @@ class Settings:
         urls = [options["url"]] if "url" in options else options["urls"]
         return cls(
             urls=tuple(u.strip() for u in urls),
-            languages=tuple(options.get("languages", ["en"])),
+            languages=tuple(options["languages"]),
             cookies=source.path("cookies") if "cookies" in options else None,
             policy=policy,
-            **{key: float(options.get(key, default)) for key, default in SLEEPS.items()},
+            **{key: float(options[key]) for key in SLEEPS},
         )
 
     def listing_params(self) -> dict:

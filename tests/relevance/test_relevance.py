@@ -95,7 +95,6 @@ def test_the_evaluation_catalog_indexes_every_file(relevance_catalog):
         "workouts": 3,
         "skirtrunner": 18,
         "runwith-show-notes": 14,
-        "corpus-videos": 3,
     }
 
 
