@@ -43,81 +43,48 @@ def test_missing_config_file(tmp_path):
 # --- every option is typed: a wrong value names the source, the key and what was expected
 
 
-@pytest.mark.parametrize(
-    ("kind_and_keys", "bad", "message"),
-    [
-        (
-            'kind = "ytdlp-folder"\npath = "v"',
-            'languages = "en"',
-            '\'languages\' must be a non-empty list of language codes such as ["en", "de"], not "en"',
-        ),
-        ('kind = "ytdlp-folder"\npath = "v"', "languages = []", "'languages' must be a non-empty list"),
-        ('kind = "ytdlp-folder"\npath = "v"', 'languages = ["english!"]', "'languages' must be a non-empty list"),
-        ('kind = "youtube"\nurl = "https://y.example/@c"', 'languages = "en"', "'languages' must be a non-empty list"),
-        (
-            'kind = "youtube"\nurl = "https://y.example/@c"',
-            "sleep_videos = -1",
-            "'sleep_videos' must be a number of seconds, 0 or more, not -1",
-        ),
-        ('kind = "youtube"\nurl = "https://y.example/@c"', "sleep = 1", "unknown key 'sleep'"),
-        (
-            'kind = "youtube"\nurl = "https://y.example/@c"',
-            'urls = ["https://y.example/@d"]',
-            "takes exactly one of 'url', 'urls', not 'url' and 'urls'",
-        ),
-        ('kind = "video"', 'urls = "https://y.example/v"', "'urls' must be a non-empty list of URLs"),
-        (
-            'kind = "podcast"\nurl = "https://p.example/f.xml"',
-            "timeout = 0",
-            "'timeout' must be a number of seconds above 0, not 0",
-        ),
-        (
-            'kind = "podcast"\nurl = "https://p.example/f.xml"',
-            "retries = 1.5",
-            "'retries' must be a whole number, 0 or more, not 1.5",
-        ),
-        (
-            'kind = "podcast"\nurl = "https://p.example/f.xml"',
-            "max_new = -3",
-            "'max_new' must be a whole number of items, 0 or more, not -3",
-        ),
-        (
-            'kind = "podcast"\nurl = "https://p.example/f.xml"',
-            "max_bytes = true",
-            "'max_bytes' must be a whole number of bytes above 0, not true",
-        ),
-        (
-            'kind = "podcast"\nurl = "https://p.example/f.xml"',
-            'languages = "en"',
-            "'languages' must be a list of language codes",
-        ),
-        (
-            'kind = "podcast"\nurl = "https://p.example/f.xml"',
-            'allow_private_network = ["10.0.0.0/99"]',
-            "'allow_private_network' must be true, false or a list of networks",
-        ),
-        ('kind = "podcast"', 'url = "ftp://p.example/f.xml"', "'url' must be an http(s) URL"),
-        ('kind = "articles"\npath = "a"', "sleep = -0.5", "'sleep' must be a number of seconds, 0 or more, not -0.5"),
-        ('kind = "articles"', 'sitemap = "file:///etc/passwd"', "'sitemap' must be an http(s) URL"),
-        ('kind = "articles"', 'path = ""', "'path' must be a non-empty string"),
-        (
-            'kind = "articles"\nfeed = "https://a.example/f"',
-            'sitemap = "https://a.example/s"',
-            "takes exactly one of 'feed', 'sitemap', 'path', not 'feed' and 'sitemap'",
-        ),
-        (
-            'kind = "workouts"\npath = "w"',
-            "gone_after = 0",
-            "'gone_after' must be a whole number of runs, 1 or more, not 0",
-        ),
-        ('kind = "workouts"', "path = 3", "'path' must be a non-empty string"),
-        (
-            'kind = "workouts"\npath = "w"',
-            "timeout = 5",
-            "unknown key 'timeout' (a workouts source takes gone_after, path)",
-        ),
-    ],
-)
+FOLDER = 'kind = "ytdlp-folder"\npath = "v"'
+CHANNEL = 'kind = "youtube"\nurl = "https://y.example/@c"'
+FEED = 'kind = "podcast"\nurl = "https://p.example/f.xml"'
+WRONG_VALUES = [  # (a source's valid keys, one more key, what the error says)
+    (
+        FOLDER,
+        'languages = "en"',
+        '\'languages\' must be a non-empty list of language codes such as ["en", "de"], not "en"',
+    ),
+    (FOLDER, "languages = []", "'languages' must be a non-empty list"),
+    (FOLDER, 'languages = ["english!"]', "'languages' must be a non-empty list"),
+    (CHANNEL, 'languages = "en"', "'languages' must be a non-empty list"),
+    (CHANNEL, "sleep_videos = -1", "'sleep_videos' must be a number of seconds, 0 or more, not -1"),
+    (CHANNEL, "sleep = 1", "unknown key 'sleep'"),
+    (CHANNEL, 'urls = ["https://y.example/@d"]', "takes exactly one of 'url', 'urls', not 'url' and 'urls'"),
+    ('kind = "video"', 'urls = "https://y.example/v"', "'urls' must be a non-empty list of URLs"),
+    (FEED, "timeout = 0", "'timeout' must be a number of seconds above 0, not 0"),
+    (FEED, "retries = 1.5", "'retries' must be a whole number, 0 or more, not 1.5"),
+    (FEED, "max_new = -3", "'max_new' must be a whole number of items, 0 or more, not -3"),
+    (FEED, "max_bytes = true", "'max_bytes' must be a whole number of bytes above 0, not true"),
+    (FEED, 'languages = "en"', "'languages' must be a list of language codes"),
+    (FEED, 'allow_private_network = ["10.0.0.0/99"]', "'allow_private_network' must be true, false or a list of"),
+    ('kind = "podcast"', 'url = "ftp://p.example/f.xml"', "'url' must be an http(s) URL"),
+    ('kind = "articles"\npath = "a"', "sleep = -0.5", "'sleep' must be a number of seconds, 0 or more, not -0.5"),
+    ('kind = "articles"', 'sitemap = "file:///etc/passwd"', "'sitemap' must be an http(s) URL"),
+    ('kind = "articles"', 'path = ""', "'path' must be a non-empty string"),
+    ('kind = "articles"\nfeed = "https://a.example/f"', 'sitemap = "https://a.example/s"', "not 'feed' and 'sitemap'"),
+    (
+        'kind = "workouts"\npath = "w"',
+        "gone_after = 0",
+        "'gone_after' must be a whole number of runs, 1 or more, not 0",
+    ),
+    ('kind = "workouts"', "path = 3", "'path' must be a non-empty string"),
+    (
+        'kind = "workouts"\npath = "w"',
+        "timeout = 5",
+        "unknown key 'timeout' (a workouts source takes gone_after, path)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind_and_keys", "bad", "message"), WRONG_VALUES)
 def test_a_wrong_value_names_source_key_and_expectation(tmp_path, kind_and_keys, bad, message):
     with pytest.raises(ConfigError) as raised:
         load_config(write(tmp_path, f"[sources.mine]\n{kind_and_keys}\n{bad}\n"))
