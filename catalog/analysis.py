@@ -19,13 +19,14 @@ from catalog.vocabulary import normalize, unchanged
 
 stem = lru_cache(maxsize=200_000)(porter.stem)
 
-# Dropped from unquoted queries (never from the index), so "strides before a race"
-# does not require "a" in every moment. Held as index terms, i.e. stemmed.
-STOP_TERMS = frozenset(
-    stem(word)
-    for word in "a an and are as at be by for from has he i in is it its of on or that the to "
-    "was were will with we you your our this so um uh".split()
-)
+# Function and question words: never required of an item and never scored when a query has
+# other words (they stay in the index, so a quoted phrase still holds them), so "how much
+# should I run before a 10K" asks for running and 10K. Held as index terms, i.e. stemmed.
+FUNCTION_WORDS = """a about am an and any are as at be been being but by can could did do does doing for from
+get gets got had has have having he her him his how i if in into is it its just me much many my of on or our
+she should so than that the their them then there these they this those to too uh um us versus vs was we were
+what when where which who whom whose why will with would you your"""
+FUNCTION_TERMS = frozenset(stem(word) for word in FUNCTION_WORDS.split())
 
 
 class RunningTokenizer(Tokenizer):

@@ -13,7 +13,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from catalog import moments, ranking
-from catalog.analysis import STOP_TERMS
+from catalog.analysis import FUNCTION_TERMS
 from catalog.facets import FacetTable
 from catalog.index_schema import FIELD_WEIGHTS
 from catalog.moments import Moment
@@ -32,6 +32,7 @@ class EngineResult:
     moments: dict[str, list[Moment]] = field(default_factory=dict)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     partial: bool = False  # the time budget ran out: some query words or phrases were left out
+    term_weights: dict[str, float] = field(default_factory=dict)  # query word -> weight inside a moment
 
 
 def search(
@@ -55,7 +56,7 @@ def search(
     deadline = time.monotonic() + budget
     allowed, phrases_partial = _allowed(searcher, parsed, filters, deadline)
     phrase_words = [word for phrase in parsed.phrases for word in phrase]
-    scored = [*parsed.terms, *(word for word in phrase_words if word not in STOP_TERMS)]
+    scored = [*parsed.terms, *(word for word in phrase_words if word not in FUNCTION_TERMS)]
     ranked = ranking.rank(
         searcher,
         stats or ItemStats.load(searcher),
@@ -69,16 +70,18 @@ def search(
     page_docs = ranked.top[(page - 1) * per_page :]
     stored = [searcher.stored_fields(docnum) for docnum in page_docs]
     table = facet_table or FacetTable(searcher.reader())
-    found = {}
+    found, weights = {}, {}
     if not parsed.is_empty:
         units = [(docnum, fields["item_id"], fields["units"]) for docnum, fields in zip(page_docs, stored, strict=True)]
         found = moments.of_items(searcher.reader(), units, parsed, filters.get("speaker"))
+        weights = moments.term_weights(searcher.reader(), parsed)
     return EngineResult(
         total=len(ranked.matched),
         item_ids=[fields["item_id"] for fields in stored],
         moments=found,
         facets=table.count(ranked.matched, MAX_FACET_VALUES),
         partial=ranked.partial or phrases_partial,
+        term_weights=weights,
     )
 
 

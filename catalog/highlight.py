@@ -53,9 +53,56 @@ def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[in
     return start, end
 
 
-def second_of_first_match(text: str, cue_times: list[list[float]], terms: frozenset[str], default: float) -> float:
-    """The start of the caption cue holding the first match, else `default`."""
-    first = next((start for term, start, _ in term_spans(text) if term in terms), None)
+def second_of_best_window(
+    text: str,
+    cue_times: list[list[float]],
+    weights: dict[str, float],
+    phrases: tuple[tuple[str, ...], ...],
+    default: float,
+) -> float:
+    """The start of the caption cue where the query is best said in `text`, else `default`.
+
+    With a quoted phrase, that is where the phrase starts. Otherwise it is the start of the
+    window of WINDOW_TERMS words holding the most weight of distinct query words (rare words
+    weigh more), so a moment opens where the words are said together, not at the first
+    passing mention of a common one.
+    """
+    spans = term_spans(text)
+    terms = [term for term, _, _ in spans]
+    first = _phrase_start(terms, phrases) if phrases else _best_window_start(terms, weights)
     if first is None:
         return default
-    return max((second for offset, second in cue_times if offset <= first), default=default)
+    offset = spans[first][1]
+    return max((second for at, second in cue_times if at <= offset), default=default)
+
+
+WINDOW_TERMS = 12  # about one spoken clause
+
+
+def _phrase_start(terms: list[str], phrases: tuple[tuple[str, ...], ...]) -> int | None:
+    for phrase in phrases:
+        size = len(phrase)
+        for index in range(len(terms) - size + 1):
+            if tuple(terms[index : index + size]) == phrase:
+                return index
+    return None
+
+
+def _best_window_start(terms: list[str], weights: dict[str, float]) -> int | None:
+    """Index of the first query word of the best window: the most weight of distinct query
+    words within WINDOW_TERMS, then the tightest (the words said closest together), then the earliest."""
+    hits = [index for index, term in enumerate(terms) if term in weights]
+    best, best_key = None, (0.0, 0)
+    for number, start in enumerate(hits):
+        seen: set[str] = set()
+        weight, end = 0.0, start
+        for index in hits[number:]:
+            if index - start >= WINDOW_TERMS:
+                break
+            if terms[index] not in seen:
+                seen.add(terms[index])
+                weight, end = weight + weights[terms[index]], index
+        key = (round(weight, 9), start - end)
+        if key > best_key:
+            best, best_key = start, key
+    return best

@@ -36,6 +36,7 @@ class Moment:
     seq: int
     start: float | None
     is_chapter: bool
+    score: float = 0.0  # how well the unit answers the query; an item's moments come best first
 
 
 def of_items(
@@ -63,10 +64,16 @@ def of_items(
         best = sorted(scored[item_id], key=lambda entry: (-entry[0], entry[1], entry[2]))[:MOMENTS_PER_ITEM]
         if best:
             found[item_id] = [
-                Moment(item_id, seq, units["chapters" if chapter else "transcript"]["starts"][seq], chapter)
-                for _, chapter, seq in best
+                Moment(item_id, seq, units["chapters" if chapter else "transcript"]["starts"][seq], chapter, score)
+                for score, chapter, seq in best
             ]
     return found
+
+
+def term_weights(reader: IndexReader, parsed: ParsedQuery) -> dict[str, float]:
+    """Each query word's weight inside a moment: rarer words count for more."""
+    words = [*parsed.terms, *(w for phrase in parsed.phrases for w in phrase)]
+    return {word: _idf(reader, "transcript", word) for word in words}
 
 
 def _idf(reader: IndexReader, field: str, word: str) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalog.analysis import STOP_TERMS, analyze
+from catalog.analysis import FUNCTION_TERMS, analyze
 from catalog.vocabulary import fold
 
 MAX_QUERY_CHARS = 500
@@ -51,7 +51,7 @@ def parse(text: str) -> ParsedQuery:
     excluded = tuple(t for word in _EXCLUDED.findall(rest) for t in analyze(word))
     rest = _EXCLUDED.sub(" ", rest)
     terms = analyze(rest)
-    meaningful = [t for t in terms if t not in STOP_TERMS]
+    meaningful = [t for t in terms if t not in FUNCTION_TERMS]
     if meaningful or phrases:
         terms = meaningful
     return ParsedQuery(

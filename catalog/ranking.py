@@ -64,10 +64,16 @@ def rank(
     newest_first: bool,
     deadline: float,
 ) -> Ranking:
-    """Documents holding every word in some field (and allowed), scored BM25F plus a bonus
-    for neighbouring query words close together in a short field; none holding an excluded word."""
-    candidates: set[int] = set(stats.live) if allowed is None else allowed & stats.live
+    """Documents holding any of the words (and allowed; none holding an excluded word), best first.
+
+    As in Meilisearch's "words" ranking rule, an item holding more of the query's words
+    comes first, so a visitor whose every word matches nowhere together still gets the items
+    that hold most of them; among items holding as many, BM25F over all fields plus a bonus
+    for neighbouring query words close together in a short field.
+    """
+    live = stats.live if allowed is None else allowed & stats.live
     scores: dict[int, float] = {}
+    held: dict[int, int] = {}  # how many of the words each document holds
     per_field: dict[tuple[str, str], dict[int, float]] = {}
     partial = False
     for position, word in enumerate(words):
@@ -79,18 +85,18 @@ def rank(
             found = per_field[field, word] = _field_scores(searcher, stats, field, word, weight)
             for docnum, score in found.items():
                 of_word[docnum] = of_word.get(docnum, 0.0) + score
-        candidates &= of_word.keys()
-        for docnum in candidates:
+        for docnum in of_word.keys() & live:
             scores[docnum] = scores.get(docnum, 0.0) + of_word[docnum]
+            held[docnum] = held.get(docnum, 0) + 1
+    candidates = set(scores) if words else set(live)
     for word in parsed.excluded:
         for field in FIELD_WEIGHTS:
             candidates -= holding(searcher.reader(), field, word)
-    if not newest_first:
-        _add_closeness(searcher, parsed, per_field, candidates, scores)
     if newest_first:
         top = heapq.nlargest(limit, candidates, key=lambda d: (stats.published[d], -d))
     else:
-        top = heapq.nlargest(limit, candidates, key=lambda d: (scores.get(d, 0.0), -d))
+        _add_closeness(searcher, parsed, per_field, candidates, scores)
+        top = heapq.nlargest(limit, candidates, key=lambda d: (held.get(d, 0), scores.get(d, 0.0), -d))
     return Ranking(top=top, matched=sorted(candidates), partial=partial)
 
 

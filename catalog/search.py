@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from catalog import engine, store
 from catalog.generations import Generation
-from catalog.highlight import highlight, second_of_first_match
+from catalog.highlight import highlight, second_of_best_window
 from catalog.index_schema import FILTERS
 from catalog.links import item_path, moment_path, source_moment_url
 from catalog.query import ParsedQuery, parse
@@ -92,7 +92,7 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
     )
     items = store.get_items(db, found.item_ids)
     results = [
-        _result(items[item_id], found.moments.get(item_id, []), parsed, db)
+        _result(items[item_id], found.moments.get(item_id, []), parsed, db, found.term_weights)
         for item_id in found.item_ids
         if item_id in items and items[item_id]["status"] == "live"
     ]
@@ -112,11 +112,10 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
     }
 
 
-def _result(item: dict, moments: list[engine.Moment], parsed: ParsedQuery, db: Database) -> dict:
-    shown = sorted(
-        (_moment(item, m, parsed, db) for m in moments),
-        key=lambda m: m["start"] if m["start"] is not None else -1,
-    )
+def _result(
+    item: dict, moments: list[engine.Moment], parsed: ParsedQuery, db: Database, weights: dict[str, float] | None = None
+) -> dict:
+    shown = [_moment(item, moment, parsed, db, weights or {}) for moment in moments]  # best first
     terms = parsed.highlight_terms
     snippet = highlight(item["description"] or "", terms)
     if shown and "<mark>" not in snippet:  # the moments show the matches; keep the summary short
@@ -154,11 +153,11 @@ _MOMENT_ROW = {
 }
 
 
-def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database) -> dict:
+def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database, weights: dict[str, float]) -> dict:
     row = db.execute(_MOMENT_ROW[moment.is_chapter], [item["id"], moment.seq]).fetchone()
     start, end, text, speaker, cue_times = row or (moment.start, None, "", None, None)
     if start is not None and cue_times:
-        start = second_of_first_match(text, json.loads(cue_times), parsed.highlight_terms, start)
+        start = second_of_best_window(text, json.loads(cue_times), weights, parsed.phrases, start)
     url = moment_path(item["id"], start)
     if start is None:
         url = f"{url}#p-{moment.seq}"
@@ -170,6 +169,7 @@ def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database
         "source_url": source_moment_url(item, start),
         "speaker": speaker,
         "chapter": text if moment.is_chapter else None,
+        "score": round(moment.score, 3),
     }
 
 

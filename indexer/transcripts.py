@@ -13,9 +13,11 @@ import re
 from html.parser import HTMLParser
 
 from indexer.captions import CaptionError, Cue, checked, parse_captions
+from indexer.markdown_transcript import parse_markdown_transcript
 
-# best first: timed voices, then timed speakers, then timings only, then paragraph times
-TRANSCRIPT_PREFERENCE = ("vtt", "json", "srt", "html")
+# best first: timed voices, then timed speakers, then timings only, then paragraph times,
+# then times interpolated between sparse marks
+TRANSCRIPT_PREFERENCE = ("vtt", "json", "srt", "html", "markdown")
 
 _FORMATS = {
     "text/vtt": "vtt",
@@ -27,12 +29,15 @@ _FORMATS = {
     "json": "json",
     "text/html": "html",
     "html": "html",
+    "text/markdown": "markdown",
+    "markdown": "markdown",
+    "md": "markdown",
 }
 _CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)")
 
 
 def transcript_format(mime_or_ext: str) -> str | None:
-    """ "vtt", "srt", "json" or "html" for a MIME type or file extension, None if unsupported."""
+    """ "vtt", "srt", "json", "html" or "markdown" for a MIME type or file extension, None if unsupported."""
     return _FORMATS.get(mime_or_ext.split(";")[0].strip().lower().lstrip("."))
 
 
@@ -51,6 +56,8 @@ def parse_transcript(text: str, mime_or_ext: str) -> list[Cue]:
         return _parse_json(text)
     if fmt == "html":
         return _parse_html(text)
+    if fmt == "markdown":
+        return parse_markdown_transcript(text)
     raise CaptionError(f"unsupported transcript type {mime_or_ext!r}")
 
 

@@ -103,7 +103,7 @@ def test_a_failed_golden_query_keeps_the_live_generation(runner, fresh_data, tmp
     shutil.copytree(SAMPLE, media)
     config = media / "sources.toml"
     config.write_text(
-        config.read_text() + '\n[settings]\ngolden = [{query = "4x400 relay", expect = "youtube:smplIntrv01"}]\n'
+        config.read_text() + "\n[settings]\ngolden = [{query = '\"4x400 relay\"', expect = \"youtube:smplIntrv01\"}]\n"
     )
     assert catalog(runner, fresh_data, "reindex", "--config", str(config)).exit_code == 0
     live = live_name(fresh_data)
@@ -113,7 +113,7 @@ def test_a_failed_golden_query_keeps_the_live_generation(runner, fresh_data, tmp
     info.write_text(info.read_text().replace("relay", "race").replace("4x400", "4 laps"))
     result = catalog(runner, fresh_data, "reindex", "--config", str(config))
     assert result.exit_code == 1
-    assert "golden query '4x400 relay' no longer finds youtube:smplIntrv01" in result.output
+    assert """golden query '"4x400 relay"' no longer finds youtube:smplIntrv01""" in result.output
     assert "index NOT updated" in result.output
     assert live_name(fresh_data) == live
     # once the maintainer accepts the change (drops the golden query), the next run
@@ -121,7 +121,7 @@ def test_a_failed_golden_query_keeps_the_live_generation(runner, fresh_data, tmp
     config.write_text(config.read_text().split("[settings]")[0])
     result = catalog(runner, fresh_data, "reindex", "--config", str(config))
     assert result.exit_code == 0 and "published index generation" in result.output
-    assert "youtube:smplIntrv01" not in catalog(runner, fresh_data, "search", "4x400 relay").output
+    assert "youtube:smplIntrv01" not in catalog(runner, fresh_data, "search", '"4x400 relay"').output
 
 
 def test_search_without_an_index_is_a_usage_error(runner, fresh_data):

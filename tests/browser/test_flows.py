@@ -18,7 +18,8 @@ def test_instant_search_updates_results_and_url_without_a_page_load(page: Page, 
     page.get_by_label(SEARCH_BOX).press_sequentially("ay", delay=20)
     expect(page).to_have_url(re.compile(r"/search\?q=4x400\+relay$"))
     expect(page.locator("#results .result").first).to_contain_text("Harold Okafor")
-    expect(page.locator("#results .moment").first).to_contain_text("2:14")
+    expect(page.locator("#results .moment").first).to_contain_text("6:33")  # the chapter "The 4x400 relay"
+    expect(page.locator("#results .result").first.locator(".moment", has_text="2:14")).to_be_visible()
     assert page.evaluate("window.loadedOnce") is True, "the page was reloaded"
     expect(page.locator("#latest")).to_be_hidden()
 
@@ -121,7 +122,7 @@ def test_find_in_transcript_marks_hits_on_the_timeline(page: Page, media_site: s
 
 def test_copy_link_to_a_moment(page: Page, live_server: str):
     page.goto(live_server + "/search?q=4x400+relay")
-    page.locator("#results .copy-link").first.click()
+    page.get_by_role("button", name="Copy link to this moment (2:14)").first.click()
     expect(page.locator("#toast")).to_contain_text("Link copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{live_server}/items/youtube:smplIntrv01?t=134"

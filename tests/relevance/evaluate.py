@@ -16,6 +16,7 @@ from tests.helpers import live_search
 from tests.relevance import metrics
 
 JUDGMENTS = Path(__file__).with_name("judgments.toml")
+REAL_JUDGMENTS = Path(__file__).with_name("real_judgments.toml")
 SHOWN_INSTEAD = 3  # result ids shown for a query whose best item is not first
 ROW_NDCG_OK = 0.8  # a query below this shows the relevant items it missed
 
@@ -40,7 +41,9 @@ class Row:
     returned: tuple[str, ...]
     first_rank: int | None
     ndcg: float
-    moment_hits: tuple[bool, ...]  # one per judged moment: found within the window?
+    recall: float  # share of the relevant items in the top 10
+    moment_hits: tuple[bool, ...]  # one per judged moment: any moment of its item within the window?
+    first_hits: tuple[bool, ...]  # one per judged moment: the item's first moment within the window?
     moment_starts: dict[str, tuple[float, ...]]  # the timed moments returned for judged moments' items
 
     @property
@@ -61,7 +64,9 @@ class Row:
 class Figures:
     mrr: float
     ndcg: float
-    moment_recall: float
+    recall: float
+    moment_recall: float  # judged moments met by any moment of their item
+    first_moment: float  # judged moments met by their item's first moment
     queries: int
     moments_judged: int
 
@@ -85,14 +90,15 @@ def _judgment(number: int, table: dict) -> Judgment:
     return Judgment(table["query"], table.get("category", ""), dict(zip(relevant, grades, strict=True)), moments)
 
 
-def evaluate(data_dir: Path, judgments: list[Judgment]) -> list[Row]:
+def evaluate(data_dir: Path, judgments: list[Judgment], window: float = metrics.MOMENT_WINDOW) -> list[Row]:
     """Run every judged query on the live generation of `data_dir` and score it."""
     return [
-        score(judgment, live_search(data_dir, judgment.query, per_page=metrics.K)["results"]) for judgment in judgments
+        score(judgment, live_search(data_dir, judgment.query, per_page=metrics.K)["results"], window)
+        for judgment in judgments
     ]
 
 
-def score(judgment: Judgment, results: list[dict]) -> Row:
+def score(judgment: Judgment, results: list[dict], window: float = metrics.MOMENT_WINDOW) -> Row:
     """The row of one query, from its /api/search results."""
     ranked = [result["id"] for result in results]
     judged_items = {item for item, _ in judgment.moments}
@@ -106,18 +112,27 @@ def score(judgment: Judgment, results: list[dict]) -> Row:
         returned=tuple(ranked),
         first_rank=metrics.first_relevant_rank(ranked, judgment.grades),
         ndcg=metrics.ndcg(ranked, judgment.grades),
-        moment_hits=tuple(metrics.moment_found(results, item, start) for item, start in judgment.moments),
+        recall=metrics.recall_at(ranked, judgment.grades),
+        moment_hits=tuple(
+            metrics.moment_found(results, item, start, window=window) for item, start in judgment.moments
+        ),
+        first_hits=tuple(
+            metrics.moment_found(results, item, start, window=window, first_only=True)
+            for item, start in judgment.moments
+        ),
         moment_starts=starts,
     )
 
 
 def figures(rows: list[Row]) -> Figures:
-    """The means: MRR@10 and nDCG@10 over queries, moment recall over all judged moments."""
+    """The means: MRR@10, nDCG@10 and recall@10 over queries, moments over all judged moments."""
     judged = sum(len(row.judgment.moments) for row in rows)
     return Figures(
         mrr=sum(row.reciprocal_rank for row in rows) / len(rows),
         ndcg=sum(row.ndcg for row in rows) / len(rows),
+        recall=sum(row.recall for row in rows) / len(rows),
         moment_recall=metrics.recall(sum(row.moments_found for row in rows), judged),
+        first_moment=metrics.recall(sum(sum(row.first_hits) for row in rows), judged),
         queries=len(rows),
         moments_judged=judged,
     )
@@ -138,8 +153,26 @@ def table(rows: list[Row]) -> str:
     lines += [
         "",
         f"queries: {summary.queries} ({counts}); judged moments: {summary.moments_judged}",
-        f"MRR@10 {summary.mrr:.3f}   nDCG@10 {summary.ndcg:.3f}   moment recall (±{metrics.MOMENT_WINDOW:.0f} s) {summary.moment_recall:.3f}",
+        f"MRR@10 {summary.mrr:.3f}   nDCG@10 {summary.ndcg:.3f}   recall@10 {summary.recall:.3f}   "
+        f"first moment at the answer {summary.first_moment:.3f}   any moment at the answer {summary.moment_recall:.3f}",
     ]
+    return "\n".join(lines)
+
+
+def comparison(rows_by_engine: dict[str, list[Row]]) -> str:
+    """One line per measure, one column per engine, over the same judged queries."""
+    figures_by_engine = {name: figures(rows) for name, rows in rows_by_engine.items()}
+    measures = {
+        "MRR@10": "mrr",
+        "recall@10": "recall",
+        "nDCG@10": "ndcg",
+        "first moment at the answer": "first_moment",
+        "any moment at the answer": "moment_recall",
+    }
+    lines = [f"{'measure (top 10)':<28}" + "".join(f"{name:>14}" for name in rows_by_engine)]
+    for label, attribute in measures.items():
+        values = "".join(f"{getattr(found, attribute):>14.3f}" for found in figures_by_engine.values())
+        lines.append(f"{label:<28}{values}")
     return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""Ranking metrics for the relevance harness: MRR@k, graded nDCG@k, moment recall.
+"""Ranking metrics for the relevance harness: MRR@k, graded nDCG@k, recall@k, moments at the answer.
 
 Plain functions over ranked item ids and judged grades, so they can be checked by hand
 on tiny examples without building a catalog.
@@ -10,7 +10,8 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 
 K = 10
-MOMENT_WINDOW = 10.0  # seconds either side of a judged moment
+MOMENT_WINDOW = 10.0  # seconds either side of a judged moment (the sample's judged set)
+ANSWER_WINDOW = 15.0  # the same on real material, whose answers are judged to the sentence
 
 
 def first_relevant_rank(ranked: Sequence[str], relevant: Collection[str], k: int = K) -> int | None:
@@ -37,16 +38,28 @@ def ndcg(ranked: Sequence[str], grades: Mapping[str, int], k: int = K) -> float:
     return dcg([grades.get(item, 0) for item in ranked[:k]]) / ideal
 
 
+def recall_at(ranked: Sequence[str], relevant: Collection[str], k: int = K) -> float:
+    """The share of the relevant ids found within the top k."""
+    return len(set(ranked[:k]) & set(relevant)) / len(relevant) if relevant else 1.0
+
+
 def moment_found(
-    results: Sequence[Mapping], item_id: str, start: float, k: int = K, window: float = MOMENT_WINDOW
+    results: Sequence[Mapping],
+    item_id: str,
+    start: float,
+    k: int = K,
+    window: float = MOMENT_WINDOW,
+    first_only: bool = False,
 ) -> bool:
-    """Whether `item_id`, within the top k results, carries a moment starting within `window` s of `start`.
+    """Whether `item_id`, within the top k results, carries a moment starting within `window` s of
+    `start` (with `first_only`, its first moment, the one a visitor sees first, must).
 
     `results` are /api/search result documents: `{"id", "moments": [{"start", ...}]}`.
     """
     for result in results[:k]:
         if result["id"] == item_id:
-            return any(m["start"] is not None and abs(m["start"] - start) <= window for m in result["moments"])
+            moments = result["moments"][:1] if first_only else result["moments"]
+            return any(m["start"] is not None and abs(m["start"] - start) <= window for m in moments)
     return False
 
 
