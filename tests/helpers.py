@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from whoosh import scoring
+from whoosh.searching import Searcher
+
 from catalog import store
 from catalog.generations import LiveIndex
+from catalog.index_schema import FIELD_WEIGHTS
+from catalog.ranking import ItemStats, _frequencies, item_idf
 from catalog.search import SearchRequest, run_search
 from indexer.config import load_config
 from indexer.run import RunReport, reindex
@@ -27,3 +32,20 @@ def live_search(data_dir: Path, query: str, **args) -> dict:
 
 def live_ids(data_dir: Path, query: str = "") -> set[str]:
     return {r["id"] for r in live_search(data_dir, query, per_page=50)["results"]}
+
+
+class _ItemIdfBM25F(scoring.BM25F):
+    """Whoosh's own BM25F, given the catalog's idf: one per word, over the items holding it anywhere."""
+
+    def __init__(self, stats: ItemStats):
+        super().__init__()
+        self.stats = stats
+
+    def idf(self, searcher, fieldname, text):
+        return item_idf(self.stats, {d for field in FIELD_WEIGHTS for d in _frequencies(searcher, field, text)})
+
+
+def whooshs_bm25f(searcher: Searcher, stats: ItemStats) -> Searcher:
+    """A searcher over the same reader that scores with Whoosh's BM25F (and the catalog's idf):
+    the reference the catalog's own ranking loops must agree with."""
+    return Searcher(searcher.reader(), weighting=_ItemIdfBM25F(stats), closereader=False)

@@ -16,6 +16,8 @@ from catalog.models import Chapter, Item, Segment
 from catalog.query import parse
 from indexer import build
 
+from .helpers import whooshs_bm25f
+
 FILLER = ["easy", "run", "strides", "hill", "mile", "pace"]
 
 
@@ -49,7 +51,9 @@ def test_pages_partition_the_exact_ranking(fresh_data):
     generation = LiveIndex(fresh_data).current()
     searcher, query = generation.shared_searcher, parse("tempo")
     whoosh = wq.Or([wq.Term(name, "tempo", boost=weight) for name, weight in FIELD_WEIGHTS.items()])
-    exact = {hit["item_id"]: hit.score for hit in searcher.search(whoosh, limit=None)}
+    exact = {
+        hit["item_id"]: hit.score for hit in whooshs_bm25f(searcher, generation.item_stats).search(whoosh, limit=None)
+    }
     paged = []
     for page in range(1, 1 + -(-len(exact) // 10)):
         found = engine.search(searcher, query, {}, page=page, per_page=10, stats=generation.item_stats)

@@ -1,4 +1,5 @@
-"""Ranking reads postings itself, so it must give Whoosh's own BM25F scores and keep its promises."""
+"""Ranking reads postings itself: its BM25F must be Whoosh's (with one idf per item), and the
+matching strategy must keep its promises."""
 
 import pytest
 from whoosh import query as wq
@@ -9,24 +10,71 @@ from catalog.generations import LiveIndex, open_generation
 from catalog.index_schema import FIELD_WEIGHTS
 from catalog.models import Item, Segment
 from catalog.query import parse
-from catalog.ranking import ItemStats, _field_scores
+from catalog.ranking import ItemStats, _bm25, _frequencies, item_idf
 from indexer import build
+
+from .helpers import whooshs_bm25f
 
 WORDS = ["relay", "tempo", "strides", "coach", "marathon", "4x400", "5000", "hill"]
 
 
 @pytest.mark.parametrize("word", [analyze(w)[0] for w in WORDS])
-def test_field_scores_are_whooshs_bm25f(sample_data, word):
-    generation = LiveIndex(sample_data).current()
-    searcher, stats = generation.shared_searcher, ItemStats.load(generation.shared_searcher)
+def test_field_scores_are_whooshs_bm25f_with_one_idf_per_item(sample_data, word):
+    shared = LiveIndex(sample_data).current().shared_searcher
+    stats = ItemStats.load(shared)
+    whoosh_searcher = whooshs_bm25f(shared, stats)
+    holders = {d for field in FIELD_WEIGHTS for d in _frequencies(shared, field, word)}
     compared = 0
     for field, weight in FIELD_WEIGHTS.items():
-        whoosh = {hit.docnum: hit.score for hit in searcher.search(wq.Term(field, word, boost=weight), limit=None)}
-        ours = _field_scores(searcher, stats, field, word, weight)
+        query = wq.Term(field, word, boost=weight)
+        whoosh = {hit.docnum: hit.score for hit in whoosh_searcher.search(query, limit=None)}
+        ours = _bm25(shared, stats, field, _frequencies(shared, field, word), item_idf(stats, holders))
         assert ours.keys() == whoosh.keys()
         assert all(ours[docnum] == pytest.approx(score, rel=1e-9) for docnum, score in whoosh.items())
         compared += len(ours)
     assert compared  # every word of the list is in the sample
+
+
+def searched(data_dir, items: list[Item], query: str) -> list[str]:
+    """Index `items` into a fresh catalog and return the ids `query` ranks, best first."""
+    db = store.open_for_writing(data_dir)
+    for item in items:
+        store.save_item(db, item, "t")
+    with open_generation(data_dir, build.build_generation(db, data_dir)).searcher() as searcher:
+        return engine.search(searcher, parse(query), {}).item_ids
+
+
+def talk(item_id: str, text: str) -> Item:
+    return Item(id=f"video:{item_id}", kind="video", title=f"Talk {item_id}", source="v", segments=(Segment(text),))
+
+
+def test_question_words_never_exclude_and_every_word_need_not_be_there(fresh_data):
+    found = searched(
+        fresh_data,
+        [
+            talk("answer", "running eases my anxiety more than anything else"),
+            talk("other", "we talked about shoes and socks"),
+        ],
+        "how does running help with anxiety",  # nobody says "help", nobody says "how" or "does"
+    )
+    assert found == ["video:answer"]
+
+
+def test_items_holding_more_of_the_query_weight_come_first(fresh_data):
+    filler = [talk(f"easy{n}", "an easy run today and an easy run tomorrow") for n in range(6)]
+    found = searched(
+        fresh_data,
+        [
+            *filler,
+            talk("both", "a tempo run, then hills at the end of it"),
+            talk("tempo", "tempo tempo tempo tempo, all tempo"),
+        ],
+        "tempo hills run",
+    )
+    # "run" is in every item, so it weighs next to nothing; holding both "tempo" and "hills"
+    # beats saying "tempo" five times, and items holding only "run" still come, last
+    assert found[:2] == ["video:both", "video:tempo"]
+    assert set(found[2:]) == {item.id for item in filler}
 
 
 def test_a_phrase_of_stop_words_still_ranks_by_them(fresh_data):

@@ -27,7 +27,7 @@ def test_a_search_past_its_budget_returns_what_it_has(fresh_data):
     generation = LiveIndex(fresh_data).current()
     searcher = generation.shared_searcher
     unhurried = engine.search(searcher, parse("easy day 17"), {})
-    assert not unhurried.partial and unhurried.item_ids == ["workout:w17"]
+    assert not unhurried.partial and unhurried.item_ids[0] == "workout:w17"  # every item holds "easy day"
     hurried = engine.search(searcher, parse("easy day 17"), {}, budget=0.000001)
     assert hurried.partial  # ranking stopped after its first word: a looser answer, marked so
     assert hurried.total == 1200

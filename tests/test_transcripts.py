@@ -100,7 +100,7 @@ def test_transcript_format_names():
 
 
 def test_pick_best_follows_the_preference_order():
-    assert TRANSCRIPT_PREFERENCE == ("vtt", "json", "srt", "html")
+    assert TRANSCRIPT_PREFERENCE == ("vtt", "json", "srt", "html", "markdown")
     candidates = [
         ("https://x/t.html", "text/html"),
         ("https://x/t.srt", "application/x-subrip"),

@@ -18,7 +18,6 @@ def test_instant_search_updates_results_and_url_without_a_page_load(page: Page, 
     page.get_by_label(SEARCH_BOX).press_sequentially("ay", delay=20)
     expect(page).to_have_url(re.compile(r"/search\?q=4x400\+relay$"))
     expect(page.locator("#results .result").first).to_contain_text("Harold Okafor")
-    expect(page.locator("#results .moment").first).to_contain_text("6:33")  # the chapter "The 4x400 relay"
     expect(page.locator("#results .result").first.locator(".moment", has_text="2:14")).to_be_visible()
     assert page.evaluate("window.loadedOnce") is True, "the page was reloaded"
     expect(page.locator("#latest")).to_be_hidden()
