@@ -32,17 +32,23 @@ what when where which who whom whose why will with would you your"""
 FUNCTION_TERMS = frozenset(stem(word) for word in FUNCTION_WORDS.split())
 
 
+# Raised whenever analysis gives other terms for the same text (a new stemmer, a new number
+# rule): a generation built by another version is neither searched nor extended, only rebuilt.
+ANALYSIS_VERSION = 2
+
+
 class RunningTokenizer(Tokenizer):
     """A Whoosh tokenizer over `vocabulary.normalize`, with true positions and spans."""
 
     def __init__(self, stemming: bool = True):
         self.stemming = stemming
+        self.version = ANALYSIS_VERSION  # pickled with the schema, read back by `built_by_this_version`
 
     def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__ and other.stemming == self.stemming
+        return other.__class__ is self.__class__ and (other.stemming, other.version) == (self.stemming, self.version)
 
     def __hash__(self) -> int:
-        return hash((self.__class__.__name__, self.stemming))
+        return hash((self.__class__.__name__, self.stemming, self.version))
 
     def __call__(
         self,

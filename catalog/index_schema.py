@@ -61,8 +61,12 @@ def built_by_this_version(schema: fields.Schema) -> bool:
     return _signature(schema) == _signature(build_schema())
 
 
-def _signature(schema: fields.Schema) -> dict[str, str]:
-    return {name: type(field).__name__ for name, field in schema.items()}
+def _signature(schema: fields.Schema) -> dict[str, tuple]:
+    """Each field's type and, for text, the version of the analysis that made its terms."""
+    return {
+        name: (type(field).__name__, getattr(getattr(field, "analyzer", None), "version", None))
+        for name, field in schema.items()
+    }
 
 
 def duration_bucket(seconds: int | None) -> str:

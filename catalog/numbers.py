@@ -2,7 +2,7 @@
 
 Each pass takes tokens and returns tokens, merging a run of them into one canonical
 token (with the span of all it replaced): "fifteen hundred" -> 1500, "4 x 400m" -> 4x400,
-"5K" -> 5000 (metres), "sub 5" and "five minute mile" -> 5:00.
+"eight 200s" -> 8x200, "5K" -> 5000 (metres), "sub 5" and "five minute mile" -> 5:00.
 Passes look at a token's first character before anything else: most words are not numbers.
 """
 
@@ -126,7 +126,9 @@ def measures(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(tokens):
-        found = (_relay(tokens, i) or _distance(tokens, i)) if tokens[i].text[0].isdigit() else None
+        found = None
+        if tokens[i].text[0].isdigit():
+            found = _relay(tokens, i) or _repeats(tokens, i) or _distance(tokens, i)
         merged, used = found or (tokens[i], 1)
         out.append(merged)
         i += used
@@ -147,6 +149,18 @@ def _relay(tokens: list[Token], i: int) -> tuple[Token, int] | None:
     elif i + 3 < len(tokens) and tokens[i + 3].text in KILOMETRES:
         leg, used = leg * 1000, 4
     return merge(tokens[i : i + used], f"{int(legs)}x{_as_text(leg)}"), used
+
+
+def _repeats(tokens: list[Token], i: int) -> tuple[Token, int] | None:
+    """ "eight 200s" (or "8 200's") is how a coach says 8x200."""
+    if i + 2 >= len(tokens) or tokens[i + 2].text not in ("s", "'s", "’s"):
+        return None
+    count, leg = _number(tokens[i].text), _number(tokens[i + 1].text)
+    if count is None or leg is None or count != int(count) or not 2 <= count <= 30:
+        return None
+    if leg != int(leg) or not 100 <= leg <= 10000 or leg % 50:
+        return None
+    return merge(tokens[i : i + 3], f"{int(count)}x{int(leg)}"), 3
 
 
 def _distance(tokens: list[Token], i: int) -> tuple[Token, int] | None:

@@ -55,7 +55,8 @@ def _canonical(text: str, stem: Stemmer) -> list[Token]:
     tokens = paces(measures(spoken_numbers(raw_tokens(text))))
     if stem is unchanged:
         return tokens
-    return [Token(stem(t.text), t.start, t.end, t.spelled) if t.text.isalpha() else t for t in tokens]
+    # a word, possessives and contractions included ("runner's" is stemmed to "runner"); not a number
+    return [Token(stem(t.text), t.start, t.end, t.spelled) if t.text[0].isalpha() else t for t in tokens]
 
 
 @lru_cache(maxsize=4)

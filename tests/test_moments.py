@@ -9,6 +9,8 @@ from catalog.models import Chapter, Item, Segment
 from catalog.query import parse
 from indexer import build
 
+from .helpers import live_search
+
 SEGMENTS = (
     Segment("welcome back to the show today we talk hills", 0.0, 20.0, "Marisol Vega"),
     Segment("the hill was steep and the repeats were hard", 20.0, 40.0, "Harold Okafor"),
@@ -64,3 +66,18 @@ def test_a_speaker_filter_keeps_that_speakers_segments_only(searcher):
     assert moments(searcher, "hill", speaker="harold okafor") == [("segment", 1, 20.0)]
     unfiltered = moments(searcher, "hill")
     assert len(unfiltered) == 3 and {("segment", 0, 0.0), ("segment", 3, 60.0)} & set(unfiltered)  # Marisol's
+
+
+def test_the_moment_that_holds_all_the_words_comes_first(fresh_data):
+    """`4x400 relay`: the distance medley relay at 3:10 is a relay too, but 7:42 is the answer."""
+    segments = (
+        Segment("welcome to the club podcast, tonight it is all about the track season", 0.0, 30.0),
+        Segment("last month we ran the distance medley relay at the indoor meet", 190.0, 215.0),
+        Segment("the shoes, the spikes, and what to eat the night before a meet", 300.0, 330.0),
+        Segment("and then the four by four hundred relay, which closed the meet", 462.0, 490.0),
+    )
+    db = store.open_for_writing(fresh_data)
+    store.save_item(db, Item(id="video:meet", kind="video", title="Track season", source="v", segments=segments), "t")
+    build.publish(fresh_data, build.build_generation(db, fresh_data))
+    (result,) = live_search(fresh_data, "4x400 relay")["results"]
+    assert [m["start"] for m in result["moments"]] == [462.0, 190.0]

@@ -23,6 +23,30 @@ def test_short_relay_forms(written):
     assert texts(written) == ["4x100"]
 
 
+@pytest.mark.parametrize("said", ["8 x 200", "eight 200s", "8 200's", "8x200m"])
+def test_repeats_as_a_coach_says_them(said):
+    assert texts(said) == ["8x200"]
+
+
+@pytest.mark.parametrize("text", ["the 200s were fast", "in the 1980s", "three 5s"])
+def test_plurals_that_are_not_repeats_stay_apart(text):
+    assert not any("x" in token for token in texts(text))
+
+
+@pytest.mark.parametrize(
+    ("family", "stem"),
+    [
+        (["run", "runs", "running"], "run"),
+        (["metabolize", "metabolizing", "metabolic", "metabolism"], "metabol"),
+        (["specialize", "specializing", "special"], "special"),
+        (["runner", "runners", "runner's"], "runner"),
+    ],
+)
+def test_word_families_meet_on_one_stem(family, stem):
+    """One stemmer (Snowball English) at index time, query time and in highlighting."""
+    assert {token for word in family for token in analyze(word)} == {stem}
+
+
 @pytest.mark.parametrize(
     ("forms", "token"),
     [
