@@ -17,12 +17,16 @@ from catalog.store import CatalogMissing
 from catalog.templating import register_filters
 
 TEMPLATES = Path(str(files("catalog.web.templates")))  # the repo's templates/, wherever it is installed
+TEXT_SETTINGS = ("STATUS_TOKEN", "SITE_URL")
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(TEMPLATES / "static"))
     app.config.from_mapping(DATA_DIR=os.environ.get("CATALOG_DATA", "data"), SITE_NAME="Coach catalog")
     app.config.from_prefixed_env("CATALOG")
+    for name in TEXT_SETTINGS:  # from_prefixed_env reads values as JSON: a token "123…" would become a number
+        if f"CATALOG_{name}" in os.environ:
+            app.config[name] = os.environ[f"CATALOG_{name}"]
     if config:
         app.config.update(config)
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]).resolve())

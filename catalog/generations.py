@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -23,7 +24,7 @@ from whoosh.searching import Searcher
 
 from catalog.facets import FacetTable
 from catalog.index_schema import built_by_this_version
-from catalog.manifest import check_manifest
+from catalog.manifest import DamagedGeneration, check_manifest
 from catalog.ranking import ItemStats
 from catalog.spelling import Vocabulary
 from catalog.suggest import Suggestions
@@ -34,6 +35,7 @@ POINTER = "CURRENT"
 RESULT_CACHE_SIZE = 1024
 T = TypeVar("T")
 HISTORY = "HISTORY"
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # a plain folder name: no path, no `..`
 
 
 class NoGeneration(LookupError):
@@ -49,20 +51,25 @@ def index_root(data_dir: Path) -> Path:
 
 
 def live_name(data_dir: Path) -> str | None:
-    try:
-        name = (index_root(data_dir) / POINTER).read_text().strip()
-    except FileNotFoundError:
-        return None
-    return name or None
+    """The generation `CURRENT` names, or None when there is none or it names no plain folder."""
+    names = _names_in(index_root(data_dir) / POINTER)
+    return names[0] if len(names) == 1 else None
 
 
 def history(data_dir: Path) -> list[str]:
     """Published generations, oldest first; the last one is live unless rolled back."""
+    return _names_in(index_root(data_dir) / HISTORY)
+
+
+def _names_in(path: Path) -> list[str]:
+    """The generation names a pointer file lists. An unreadable file, bytes that are not
+    ASCII and words that are not plain folder names count as nothing: a damaged pointer
+    must leave readers on a published generation, never fail every request."""
     try:
-        lines = (index_root(data_dir) / HISTORY).read_text().split()
-    except FileNotFoundError:
+        words = path.read_bytes().decode("ascii").split()
+    except (OSError, UnicodeDecodeError):
         return []
-    return lines
+    return [word for word in words if _FOLDER_NAME.fullmatch(word)]
 
 
 def write_pointer(data_dir: Path, name: str) -> None:
@@ -145,10 +152,11 @@ class Generation:
         return Suggestions.load(self.folder)
 
 
-def open_generation(data_dir: Path, name: str) -> Generation:
-    """Open one generation and check it: its files match the manifest and it can be searched."""
+def open_generation(data_dir: Path, name: str, digests: bool = False) -> Generation:
+    """Open one generation and check it: its files match the manifest (their sizes, and with
+    `digests` their SHA-256 too) and it can be searched."""
     folder = index_root(data_dir) / name
-    check_manifest(folder)
+    check_manifest(folder, digests=digests)
     ix = index.open_dir(str(folder))
     if not built_by_this_version(ix.schema):
         raise OutdatedGeneration(f"{name} was built by an older version of the index; run `catalog rebuild-index`")
@@ -160,15 +168,24 @@ def open_generation(data_dir: Path, name: str) -> Generation:
 class LiveIndex:
     """The live generation of one process, reopened when the pointer moves.
 
-    If the pointed-to generation cannot be opened, the one already open stays in
-    use (or an older published one), and the failure is logged.
+    A generation is opened only if every file matches its SHA-256 (read once per process and
+    generation: about a second per GB, paid by the first request after a publish). If the
+    pointed-to generation cannot be opened, the one already open stays in use (or an older
+    published one), and the failure is logged.
     """
 
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
         self.generation: Generation | None = None  # the generation actually open
         self._pointer: str | None = None  # the pointer value it was chosen for
+        self._refused: set[str] = set()  # generations that failed to open or were found damaged
+        self._checked: dict[str, tuple] = {}  # each open generation's files as they were when their digests matched
         self._lock = threading.Lock()
+
+    @property
+    def pointer(self) -> str | None:
+        """The generation `CURRENT` named when this process last looked."""
+        return self._pointer
 
     def current(self) -> Generation:
         wanted = live_name(self.data_dir)
@@ -178,20 +195,75 @@ class LiveIndex:
                     self._switch(wanted)
                     self._pointer = wanted
         if self.generation is None:
+            if self._refused:
+                raise NoGeneration("no index generation can be opened (see the log); run `catalog rebuild-index`")
             raise NoGeneration("no index generation has been published yet")
         return self.generation
 
+    def run(self, work: Callable[[Generation], T]) -> T:
+        """`work(generation)` on the live generation.
+
+        A file changed after its generation was opened (same size, other bytes) surfaces as
+        whatever error the reader meets. If `work` fails and a file changed since its digests
+        were checked, and no longer matches them, the generation is dropped and `work` runs
+        again on the next good one. A failure on an unchanged generation is a bug and
+        propagates (without rereading the index, so it cannot be used to make us hash it).
+        NoGeneration when no generation is left.
+        """
+        while True:
+            generation = self.current()
+            try:
+                return work(generation)
+            except Exception:
+                if not self._drop_if_damaged(generation):
+                    raise
+
+    def _drop_if_damaged(self, generation: Generation) -> bool:
+        files = _files_as_they_are(generation.folder)
+        if files == self._checked.get(generation.name):
+            return False
+        try:
+            check_manifest(generation.folder, digests=True)
+        except DamagedGeneration as exc:
+            log.error("index generation %s is damaged (%s); serving an older one", generation.name, exc)
+            with self._lock:
+                self._refused.add(generation.name)
+                if self.generation is generation:
+                    self.generation = None
+            return True
+        self._checked[generation.name] = files  # touched, not changed
+        return False
+
     def _switch(self, wanted: str | None) -> None:
+        """Open `wanted`, else the newest published generation that opens. A generation that
+        failed is not tried again (not on every request) until the pointer moves."""
+        if wanted != self._pointer:
+            self._refused.clear()
         candidates = [wanted] if wanted else []
         candidates += [n for n in reversed(history(self.data_dir)) if n not in candidates]
         for name in candidates:
+            if name in self._refused:
+                continue
             if self.generation is not None and name == self.generation.name:
                 return
             try:
-                self.generation = open_generation(self.data_dir, name)
+                files = _files_as_they_are(index_root(self.data_dir) / name)
+                self.generation = open_generation(self.data_dir, name, digests=True)
             except Exception as exc:  # a damaged generation must not take the site down
                 log.error("index generation %s cannot be opened (%s); trying an older one", name, exc)
+                self._refused.add(name)
                 continue
+            self._checked = {name: files}
             if name != wanted:
-                log.warning("serving generation %s instead of %s", name, wanted)
+                log.warning("serving generation %s instead of %s", name, wanted or "the one CURRENT should name")
             return
+
+
+def _files_as_they_are(folder: Path) -> tuple:
+    """Name, size, modification time and inode of each file: any rewrite, replacement or
+    removal changes it, for the price of a few stat calls."""
+    try:
+        stats = [(path.name, path.stat()) for path in folder.iterdir()]
+    except OSError:  # the folder or a file went away meanwhile
+        return ()
+    return tuple(sorted((name, st.st_size, st.st_mtime_ns, st.st_ino) for name, st in stats))

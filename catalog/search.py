@@ -91,10 +91,12 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
         stats=generation.item_stats,
     )
     items = store.get_items(db, found.item_ids)
+    # The generation alone says what is visible (the indexer hides items only with the generation
+    # that leaves them out), so the results are exactly what `total` counts.
     results = [
         _result(items[item_id], found.moments.get(item_id, []), parsed, db, found.term_weights)
         for item_id in found.item_ids
-        if item_id in items and items[item_id]["status"] == "live"
+        if item_id in items
     ]
     return {
         "query": typed,

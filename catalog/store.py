@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from catalog.links import item_path, web_url, youtube_id_from_url
-from catalog.models import Chapter, Item, Segment
+from catalog.models import Chapter, InvalidItem, Item, Segment
 from catalog.schema_migrations import migrations
 
+log = logging.getLogger(__name__)
 DB_NAME = "catalog.db"
 JSON_COLUMNS = ("tags", "people", "extra")
 URL_COLUMNS = ("source_url", "thumbnail", "media_url")
@@ -32,6 +34,16 @@ def open_for_writing(data_dir: Path) -> Database:
     db = Database(db_path(data_dir))
     db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db
+
+
+def open_for_dry_run(data_dir: Path) -> Database:
+    """The catalog as it is, read-only (or, when there is none yet, an empty one in memory):
+    a dry run reads what it needs and writes nothing, not even a new file."""
+    if db_path(data_dir).exists():
+        return open_readonly(data_dir)
+    db = Database(memory=True)
     migrations.apply(db)
     return db
 
@@ -132,27 +144,27 @@ def source_items(db: Database, source: str) -> list[dict]:
     )
 
 
-def mark_missing(db: Database, source: str, seen: set[str], gone_after: int) -> set[str]:
-    """Count another "gone" answer for the source's live items not seen this run.
-
-    An item is hidden (status unavailable) after `gone_after` answers in a row and is
-    never deleted. Returns the ids that became unavailable now.
-    """
+def count_missing(db: Database, source: str, seen: set[str], gone_after: int) -> set[str]:
+    """Count another "gone" answer for the source's live items not seen this run; returns
+    those gone `gone_after` times in a row or more, which are to be hidden (see `hide`)."""
     missing = [
         row[0]
         for row in db.execute("select id from items where source = ? and status = 'live'", [source])
         if row[0] not in seen
     ]
-    hidden = set()
     with db.atomic():
         for item_id in missing:
             db.execute("update items set gone_count = gone_count + 1 where id = ?", [item_id])
-            if db.execute(
-                "update items set status = 'unavailable' where id = ? and gone_count >= ?",
-                [item_id, gone_after],
-            ).rowcount:
-                hidden.add(item_id)
-    return hidden
+    counts = db.execute("select id, gone_count from items where source = ? and status = 'live'", [source])
+    return {item_id for item_id, count in counts if item_id not in seen and count >= gone_after}
+
+
+def hide(db: Database, item_ids: set[str]) -> None:
+    """Make items unavailable: kept with everything they had, never deleted, and live again
+    when their source lists them. The run does this in a transaction it commits only once a
+    generation without them is published, so SQLite never hides what visitors still see."""
+    for item_id in item_ids:
+        db.execute("update items set status = 'unavailable' where id = ?", [item_id])
 
 
 def _item_row(item: Item) -> dict:
@@ -209,7 +221,17 @@ def live_items(db: Database, only: list[str] | None = None) -> Iterator[Item]:
         marks = ",".join("?" * len(only))
         rows = db.query(f"select * from items where status = 'live' and id in ({marks}) order by id", only)
     for row in rows:
-        yield load_item(db, decode_item_row(row))
+        try:
+            item = load_item(db, decode_item_row(row))
+        except InvalidItem as exc:  # stored by a version that did not check values
+            log.error(
+                "item %s left out of the index: %s (it is stored again when its source gives a sane version)",
+                row["id"],
+                exc,
+                extra={"fields": {"item": row["id"], "reason": str(exc)}},
+            )
+            continue
+        yield item
 
 
 def load_item(db: Database, row: dict) -> Item:

@@ -40,8 +40,9 @@ def write_suggestions(db: Database, folder: Path, phrases: Counter) -> None:
             add(tag, "tag", f"/search?tag={fold(tag)}")
         for person in json.loads(people or "[]"):
             add(person, "person", f"/search?person={fold(person)}")
-    chapters = (
-        "select c.item_id, c.start, c.title from chapters c join items i on i.id = c.item_id where i.status = 'live'"
+    chapters = (  # a row stored before values were checked may hold no usable start
+        "select c.item_id, c.start, c.title from chapters c join items i on i.id = c.item_id"
+        " where i.status = 'live' and c.start between 0 and 1000000"
     )
     for item_id, start, title in db.execute(chapters):
         add(title, "chapter", f"{item_path(item_id)}?t={int(start)}")

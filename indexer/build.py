@@ -6,6 +6,8 @@ import logging
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,11 +40,12 @@ def build_generation(db: Database, data_dir: Path) -> str:
     name = _new_name()
     folder = index_root(data_dir) / name
     folder.mkdir(parents=True)
-    ix = index.create_in(str(folder), build_schema())
-    with ix.writer(**WRITER_OPTIONS) as writer:
-        for item in store.live_items(db):
-            writer.add_document(**document(item))
-    _write_lexicon(db, folder)
+    with _removed_unless_finished(folder):
+        ix = index.create_in(str(folder), build_schema())
+        with ix.writer(**WRITER_OPTIONS) as writer:
+            for item in store.live_items(db):
+                writer.add_document(**document(item))
+        _write_lexicon(db, folder)
     return name
 
 
@@ -54,15 +57,27 @@ def update_generation(db: Database, data_dir: Path, base: str, changed: set[str]
     """
     name = _new_name()
     folder = index_root(data_dir) / name
-    shutil.copytree(index_root(data_dir) / base, folder, copy_function=os.link, ignore=_LOCKS)
-    ix = index.open_dir(str(folder))
-    with ix.writer(**WRITER_OPTIONS) as writer:
-        for item_id in sorted(changed):
-            writer.delete_by_term("item_id", item_id)
-        for item in store.live_items(db, sorted(changed)):
-            writer.add_document(**document(item))
-    _write_lexicon(db, folder)
+    with _removed_unless_finished(folder):
+        shutil.copytree(index_root(data_dir) / base, folder, copy_function=os.link, ignore=_LOCKS)
+        ix = index.open_dir(str(folder))
+        with ix.writer(**WRITER_OPTIONS) as writer:
+            for item_id in sorted(changed):
+                writer.delete_by_term("item_id", item_id)
+            for item in store.live_items(db, sorted(changed)):
+                writer.add_document(**document(item))
+        _write_lexicon(db, folder)
     return name
+
+
+@contextmanager
+def _removed_unless_finished(folder: Path) -> Iterator[None]:
+    """Remove a generation folder whose build raised (a full disk, a bad row): a half-built
+    folder must not stay to fill the disk, or the next build fails again for want of room."""
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def extendable(data_dir: Path, name: str | None) -> str | None:
@@ -161,4 +176,6 @@ def rollback(db: Database, data_dir: Path) -> tuple[str, str]:
 
 
 def discard(data_dir: Path, name: str) -> None:
-    shutil.rmtree(index_root(data_dir) / name, ignore_errors=True)
+    """Remove a generation that was not published (never the live one)."""
+    if name != live_name(data_dir):
+        shutil.rmtree(index_root(data_dir) / name, ignore_errors=True)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
+from catalog.models import MAX_SECONDS
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -69,12 +71,15 @@ def parse_captions(text: str, fmt: str) -> list[Cue]:
 
 
 def checked(cues: list[Cue]) -> list[Cue]:
-    """Return `cues`, or raise CaptionError if there are none or one ends before it starts."""
+    """Return `cues`, or raise CaptionError if there are none, or one ends before it starts or
+    is timed outside 0 to MAX_SECONDS (an hour of 5,000 digits, a NaN)."""
     if not cues:
         raise CaptionError("no cues")
     for number, cue in enumerate(cues, 1):
         if cue.end < cue.start:
             raise CaptionError(f"cue {number}: end before start")
+        if not 0 <= cue.start <= cue.end <= MAX_SECONDS:
+            raise CaptionError(f"cue {number}: times are not seconds from 0 to {MAX_SECONDS}")
     return cues
 
 

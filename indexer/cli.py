@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,18 +78,28 @@ def _usage_error_on(*errors: type[Exception]) -> Iterator[None]:
 @click.option("--source", "only", multiple=True, help="Only this source (repeatable).")
 @click.option("--full", is_flag=True, help="Rebuild the index even if nothing changed.")
 @click.option("--dry-run", is_flag=True, help="Read the sources and report; write nothing.")
+@click.option(
+    "--accept-empty",
+    multiple=True,
+    help="This source is really empty now: hide its items (repeatable). Without it an empty listing is a failure.",
+)
 @with_data_dir
-def reindex_command(data_dir: Path, config_path: Path, only: tuple[str, ...], full: bool, dry_run: bool) -> None:
+def reindex_command(
+    data_dir: Path, config_path: Path, only: tuple[str, ...], full: bool, dry_run: bool, accept_empty: tuple[str, ...]
+) -> None:
     """Pull what is new or changed from every source and publish a checked index."""
     with _usage_error_on(ConfigError):
         config = load_config(config_path)
-    unknown = set(only) - {s.name for s in config.sources}
+    unknown = set(only + accept_empty) - {s.name for s in config.sources}
     if unknown:
         raise click.UsageError(f"no source named {', '.join(sorted(unknown))} in {config_path}")
     try:
-        report = reindex(config, data_dir, only=only, full=full, dry_run=dry_run)
+        report = reindex(config, data_dir, only=only, full=full, dry_run=dry_run, accept_empty=accept_empty)
     except LockBusy as exc:
         click.echo(str(exc), err=True)
+        sys.exit(1)
+    except (OSError, sqlite3.Error) as exc:  # the data folder or the catalog cannot be written at all
+        click.echo(f"catalog reindex stopped: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
     for source in report.sources:
         click.echo(source.line())
@@ -104,10 +115,11 @@ def reindex_command(data_dir: Path, config_path: Path, only: tuple[str, ...], fu
 def _outcome(report, dry_run: bool) -> str:
     if dry_run:
         return "dry run: nothing was written"
-    if report.problems:
-        return "index NOT updated, the live generation stays: " + "; ".join(report.problems)
     if report.published:
-        return f"published index generation {report.generation}"
+        return f"published index generation {report.generation}" + "".join(f"; but {p}" for p in report.problems)
+    if report.problems:
+        kept = f" ({len(report.hiding)} items gone from their sources stay live)" if report.hiding else ""
+        return "index NOT updated, the live generation stays: " + "; ".join(report.problems) + kept
     return "nothing changed: the live index stays as it is"
 
 
@@ -121,6 +133,9 @@ def rebuild_index_command(data_dir: Path) -> None:
         name = rebuild_index(data_dir)
     except LockBusy as exc:
         click.echo(str(exc), err=True)
+        sys.exit(1)
+    except (OSError, sqlite3.Error) as exc:  # a full disk: the half-built generation is already removed
+        click.echo(f"index NOT rebuilt, the live generation stays: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
     click.echo(f"published index generation {name}")
 
@@ -162,13 +177,26 @@ def pack_command(data_dir: Path, dest: Path) -> None:
 @click.argument("pack_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_data_dir
 def install_command(data_dir: Path, pack_path: Path) -> None:
-    """Install a pack made by `catalog pack`, checking every SHA-256, and make it live."""
+    """Install a pack made by `catalog pack`, checking every file in it, and make it live."""
     try:
         name = deploy.install(pack_path, data_dir)
-    except deploy.DeployError as exc:
+    except (deploy.DeployError, LockBusy) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"installed and published generation {name}")
+
+
+@cli.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_data_dir
+def restore_command(data_dir: Path, backup_file: Path) -> None:
+    """Make a backup the catalog again: checked, indexed, published (the old one stays if anything fails)."""
+    try:
+        name, items = deploy.restore(backup_file, data_dir)
+    except (deploy.DeployError, LockBusy) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"restored the catalog from {backup_file} ({items} live items) and published index generation {name}")
 
 
 @cli.command("search")
@@ -211,9 +239,10 @@ def _clock(seconds: float | None) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", default=2, show_default=True, help="One per core: search is CPU-bound.")
+@click.option("--threads", default=8, show_default=True, help="Per worker: a slow client holds a thread, not a worker.")
 @with_data_dir
-def serve_command(data_dir: Path, host: str, port: int, workers: int) -> None:
-    """Serve the site with gunicorn."""
+def serve_command(data_dir: Path, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the site with gunicorn (threaded workers; see README "Security" for the proxy in front)."""
     os.environ["CATALOG_DATA"] = str(data_dir.resolve())
     argv = [
         "gunicorn",
@@ -221,8 +250,22 @@ def serve_command(data_dir: Path, host: str, port: int, workers: int) -> None:
         f"{host}:{port}",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--timeout",  # a worker whose main loop stops answering for this long is replaced
+        "30",
+        "--graceful-timeout",
+        "20",
+        "--keep-alive",  # an idle kept-alive connection waits in the poller, not in a thread
+        "5",
+        "--limit-request-line",  # gunicorn's maximum: every link our pages build reaches the app,
+        "8190",  # which answers with its security headers (gunicorn's own 414 has none)
         "--access-logfile",
         "-",
+        "--access-logformat",  # the path without its query: a ?token= stays out of the log
+        '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"',
         "app:create_app()",
     ]
     os.execvp(sys.executable, [sys.executable, "-m", *argv])

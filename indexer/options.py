@@ -82,6 +82,7 @@ COMMON = {"gone_after": Option("a whole number of runs, 1 or more", _number(1, i
 NETWORK = {
     "allow_private_network": Option('true, false or a list of networks such as ["10.0.0.0/8"]', _networks),
     "timeout": Option("a number of seconds above 0", _number(0, above=True)),
+    "deadline": Option("a number of seconds above 0 (one whole download)", _number(0, above=True)),
     "max_bytes": Option("a whole number of bytes above 0", _number(0, above=True, integer=True)),
     "retries": Option("a whole number, 0 or more", _number(0, integer=True)),
     "backoff": SECONDS,

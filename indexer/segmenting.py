@@ -1,14 +1,21 @@
-"""Cues joined into 15–40 s segments: long enough to read as a search hit, short enough to jump to."""
+"""Cues joined into 15–40 s segments: long enough to read as a search hit, short enough to jump to.
+
+No segment holds more than MAX_SEGMENT_CHARS characters: a cue longer than that (a whole talk
+pasted into one caption, a hostile 20 MB cue) is first split into pieces of whole words, each
+timed where it falls in the cue, so every stored unit stays small and its times stay in order.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from catalog.models import Segment
 from indexer.captions import Cue
 
 # a sentence ends at . ? ! or … possibly followed by closing quotes or brackets
 _SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*$")
+MAX_SEGMENT_CHARS = 2000  # a normal 40 s segment holds about 600
 
 
 def segment_cues(
@@ -21,20 +28,50 @@ def segment_cues(
 
     A segment closes at a sentence end or a pause once it lasts `min_seconds`,
     always before it would pass `max_seconds` (so unpunctuated auto-captions
-    are cut at a cue boundary), and always when the speaker changes.
+    are cut at a cue boundary) or MAX_SEGMENT_CHARS, and always when the speaker changes.
     """
     segments: list[Segment] = []
     current: list[Cue] = []
-    for cue in cues:
-        if not cue.text.strip():
+    length = 0  # characters of the segment being built
+    for cue in (piece for whole in cues for piece in _bounded(whole)):
+        words = len(" ".join(cue.text.split()))
+        if not words:
             continue
-        if current and _closes_before(current, cue, min_seconds, max_seconds, pause_seconds):
+        too_long = length + 1 + words > MAX_SEGMENT_CHARS
+        if current and (too_long or _closes_before(current, cue, min_seconds, max_seconds, pause_seconds)):
             segments.append(_join(current))
-            current = []
+            current, length = [], 0
         current.append(cue)
+        length += words + (1 if length else 0)
     if current:
         segments.append(_join(current))
     return segments
+
+
+def _bounded(cue: Cue) -> Iterator[Cue]:
+    """The cue itself, or, when longer than MAX_SEGMENT_CHARS, pieces of whole words (a word
+    longer than that is cut), each starting where its first character falls in the cue."""
+    words = cue.text.split() if len(cue.text) > MAX_SEGMENT_CHARS else None
+    if words is None or len(" ".join(words)) <= MAX_SEGMENT_CHARS:
+        yield cue
+        return
+    pieces: list[str] = []
+    piece: list[str] = []
+    length = 0
+    for word in (w[i : i + MAX_SEGMENT_CHARS] for w in words for i in range(0, len(w), MAX_SEGMENT_CHARS)):
+        if piece and length + 1 + len(word) > MAX_SEGMENT_CHARS:
+            pieces.append(" ".join(piece))
+            piece, length = [], 0
+        length += len(word) + (1 if piece else 0)
+        piece.append(word)
+    pieces.append(" ".join(piece))
+    total = sum(map(len, pieces)) + len(pieces) - 1
+    starts, offset = [], 0
+    for text in pieces:
+        starts.append(cue.start + (cue.end - cue.start) * offset / total)
+        offset += len(text) + 1
+    for text, start, end in zip(pieces, starts, [*starts[1:], cue.end], strict=True):
+        yield Cue(start, end, text, cue.speaker)
 
 
 def _closes_before(current: list[Cue], cue: Cue, min_seconds: float, max_seconds: float, pause_seconds: float) -> bool:

@@ -33,7 +33,7 @@ _FORMATS = {
     "markdown": "markdown",
     "md": "markdown",
 }
-_CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)")
+_CLOCK = re.compile(r"(?:(\d{1,6}):)?(\d{1,6}):(\d\d(?:\.\d{1,9})?)")
 
 
 def transcript_format(mime_or_ext: str) -> str | None:
@@ -67,6 +67,10 @@ def json_list(text: str, key: str, what: str, error: type[ValueError] = CaptionE
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise error("unreadable JSON: nested too deeply") from None
+    except ValueError as exc:  # a number past Python's limit on integer digits
+        raise error(f"unreadable JSON: {exc}".split(";")[0]) from None
     found = data.get(key) if isinstance(data, dict) else None
     if not isinstance(found, list):
         raise error(f'not a JSON {what}: no "{key}" list')
@@ -81,7 +85,7 @@ def _parse_json(text: str) -> list[Cue]:
             raise CaptionError(f"segment {number}: needs startTime, endTime and body")
         try:
             start, end = float(segment["startTime"]), float(segment["endTime"])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a 400-digit integer
             start = end = math.nan
         if not (math.isfinite(start) and math.isfinite(end)):
             raise CaptionError(f"segment {number}: startTime and endTime must be numbers of seconds")
@@ -129,7 +133,7 @@ class _HtmlTranscript(HTMLParser):
 def _clock(value: str) -> float:
     match = _CLOCK.fullmatch(value)
     if not match:
-        raise CaptionError(f"bad <time> {value!r}: expected m:ss or h:mm:ss")
+        raise CaptionError(f"bad <time> {value[:24]!r}: expected m:ss or h:mm:ss")
     hours, minutes, seconds = match.groups()
     return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
 

@@ -25,15 +25,15 @@ class Route:
     handler: Callable[[BaseHTTPRequestHandler], tuple[int, dict, bytes]] | None = None
 
 
-class FixtureServer:
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.log: list[tuple[str, str]] = []  # (path, If-None-Match or "")
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+class LoopbackServer:
+    """An HTTP server on a loopback address (any of 127/8), served from a thread while in a `with`."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
+        self._server = ThreadingHTTPServer((host, 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
-    def __enter__(self) -> FixtureServer:
+    def __enter__(self):
         self._thread.start()
         return self
 
@@ -43,10 +43,18 @@ class FixtureServer:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
+
+
+class FixtureServer(LoopbackServer):
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.log: list[tuple[str, str]] = []  # (path, If-None-Match or "")
+        super().__init__(_handler_for(self))
 
     def route(self, path: str, body: bytes | str = b"", **options) -> str:
         """Serve `body` at `path` (with Route options); returns the full URL."""

@@ -107,7 +107,8 @@ def test_repeats_cost_a_304(client):
     assert first.headers["Cache-Control"] == "public, max-age=60" and first.headers["ETag"]
     again = client.get("/api/search?q=relay", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
-    assert client.get("/status").headers["Cache-Control"] == "no-cache"
+    assert client.get("/status").headers["Cache-Control"] == "private, no-store"
+    assert client.get("/healthz").headers["Cache-Control"] == "no-cache"
 
 
 def test_a_client_over_its_limit_gets_a_clear_429(sample_data):
@@ -118,7 +119,7 @@ def test_a_client_over_its_limit_gets_a_clear_429(sample_data):
     assert statuses == [200, 200, 200, 429]
     refused = client.get("/api/search?q=relay")
     assert "too many requests" in refused.get_json()["error"] and int(refused.headers["Retry-After"]) > 0
-    assert client.get("/search?q=relay").status_code == 200  # pages are not limited
+    assert client.get("/search?q=relay").status_code == 200  # the results page counts apart
 
 
 def test_security_headers(client):
@@ -130,7 +131,7 @@ def test_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "Strict-Transport-Security" not in response.headers
-    secure = client.get("/", base_url="https://coach.example")
+    secure = client.get("/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
 
 

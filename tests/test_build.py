@@ -50,7 +50,7 @@ def test_hidden_items_leave_the_index(fresh_data):
     for n in range(3):
         store.save_item(db, item(n), "t1")
     base = build.build_generation(db, fresh_data)
-    store.mark_missing(db, "workouts", seen={"workout:w0", "workout:w1"}, gone_after=1)
+    store.hide(db, store.count_missing(db, "workouts", seen={"workout:w0", "workout:w1"}, gone_after=1))
     new = build.update_generation(db, fresh_data, base, {"workout:w2"})
     assert sorted(found(fresh_data, new, "easy")) == ["workout:w0", "workout:w1"]
 
@@ -75,7 +75,7 @@ def test_check_refuses_a_generation_that_lost_most_documents(fresh_data):
     for n in range(10):
         store.save_item(db, item(n), "t1")
     build.publish(fresh_data, build.build_generation(db, fresh_data))
-    store.mark_missing(db, "workouts", seen={"workout:w0"}, gone_after=1)
+    store.hide(db, store.count_missing(db, "workouts", seen={"workout:w0"}, gone_after=1))
     smaller = build.build_generation(db, fresh_data)
     problems = build.check_generation(fresh_data, smaller, min_share=0.5, golden=())
     assert problems and "under 50% of the live" in problems[0]

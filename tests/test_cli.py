@@ -78,7 +78,7 @@ def test_dry_run_writes_nothing(runner, fresh_data):
     result = catalog(runner, fresh_data, "reindex", "--config", str(SAMPLE / "sources.toml"), "--dry-run")
     assert result.exit_code == 0 and "dry run" in result.output
     assert "videos: 3 new" in result.output
-    assert live_name(fresh_data) is None and store.item_ids(store.open_readonly(fresh_data)) == set()
+    assert live_name(fresh_data) is None and not store.db_path(fresh_data).exists()
 
 
 def test_a_failing_source_keeps_its_items_and_the_rest_goes_on(runner, fresh_data, tmp_path):
@@ -103,7 +103,7 @@ def test_a_failed_golden_query_keeps_the_live_generation(runner, fresh_data, tmp
     shutil.copytree(SAMPLE, media)
     config = media / "sources.toml"
     config.write_text(
-        config.read_text() + "\n[settings]\ngolden = [{query = '\"4x400 relay\"', expect = \"youtube:smplIntrv01\"}]\n"
+        config.read_text() + '\n[settings]\ngolden = [{query = \'"4x400 relay"\', expect = "youtube:smplIntrv01"}]\n'
     )
     assert catalog(runner, fresh_data, "reindex", "--config", str(config)).exit_code == 0
     live = live_name(fresh_data)

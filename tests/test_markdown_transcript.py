@@ -21,7 +21,9 @@ def test_times_are_interpolated_by_words_between_marks():
         (20.0, "Thirteen fourteen."),
     ]
     assert [c.speaker for c in cues] == ["Ann"] * 5  # a speaker holds until another is named
-    assert cues[-1].end == pytest.approx(20.0 + 2 / (12 / 20), abs=0.001)  # the average rate carries on past the last mark
+    assert cues[-1].end == pytest.approx(
+        20.0 + 2 / (12 / 20), abs=0.001
+    )  # the average rate carries on past the last mark
 
 
 def test_a_mark_inside_a_paragraph_starts_a_new_cue():

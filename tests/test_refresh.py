@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from indexer.run import due_for_refresh
+from indexer.ingest import due_for_refresh
 
 TODAY = date(2026, 11, 28)
 

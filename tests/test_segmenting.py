@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from catalog.models import Segment
 from indexer.captions import Cue, collapse_rolling, parse_srt, parse_vtt
-from indexer.segmenting import segment_cues
+from indexer.segmenting import MAX_SEGMENT_CHARS, segment_cues
 from indexer.transcripts import parse_transcript
 
 from .conftest import FIXTURES, YTDLP_SITE
@@ -112,3 +112,18 @@ def test_research_fixture_relay_segment():
     assert " ".join(s.text for s in segments).count("four by four hundred relay") == 1
     [segment] = [s for s in segments if "four by four hundred relay" in s.text]
     assert abs(segment.start - 3.21) <= 5
+
+
+def test_an_overlong_cue_is_split_into_bounded_pieces_timed_in_order():
+    long_text = " ".join(f"word{n}" for n in range(3000))  # about 26,000 characters
+    cues = [Cue(0.0, 2.0, "Before.", "Ann"), Cue(2.0, 602.0, long_text, "Bo"), Cue(602.0, 604.0, "After.", "Ann")]
+    segments = segment_cues(cues)
+    assert max(len(s.text) for s in segments) <= MAX_SEGMENT_CHARS
+    assert " ".join(s.text for s in segments) == f"Before. {long_text} After."
+    starts = [second for s in segments for _, second in s.cue_times]
+    assert starts == sorted(starts) and starts[1] == 2.0 and starts[-1] == 602.0
+    assert [s.speaker for s in segments if "word" in s.text] == ["Bo"] * (len(segments) - 2)
+    # each piece is timed where its words fall in the cue
+    said = 2.0 + 600.0 * long_text.index("word1500 ") / len(long_text)
+    middle = next(s for s in segments if "word1500 " in s.text)
+    assert middle.start <= said <= middle.end and middle.end - middle.start < 60

@@ -18,9 +18,11 @@ from indexer.sources.ytdlp_options import Settings, entries_of
 from . import ytdlp_made
 from .conftest import YTDLP_SITE as FIXTURES
 from .helpers import live_ids, live_search, reindex_config
+from .hostile_server import HostileServer
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 VTT = {"Content-Type": "text/vtt; charset=utf-8"}
+RSS = {"Content-Type": "application/rss+xml"}
 CLIP = "html5mediaembed:index-1"
 # Fast and local: no retries, short timeouts, no polite pauses.
 QUIET = {
@@ -47,8 +49,7 @@ def site(fixture_server):
     fixture_server.route("/index.html", fixture("index.html", fixture_server), headers=recent)
     for page in ("multi.html", "jsonld.html"):
         fixture_server.route(f"/{page}", fixture(page, fixture_server), headers=HTML)
-    rss = {"Content-Type": "application/rss+xml"}
-    fixture_server.route("/feed.xml", fixture("feed.xml", fixture_server), headers=rss)
+    fixture_server.route("/feed.xml", fixture("feed.xml", fixture_server), headers=RSS)
     fixture_server.route("/captions.en.vtt", fixture("captions.en.vtt", fixture_server), headers=VTT)
     fixture_server.route("/clip.mp4", b"\0\0\0\x18ftypmp42", headers={"Content-Type": "video/mp4"})
     for episode in ("ep1.mp3", "ep2.mp3"):
@@ -68,9 +69,9 @@ def read(config: SourceConfig, ctx: SourceContext | None = None) -> list:
     return list(reader(config.kind).read(config, ctx or context()))
 
 
-def toml(url: str, kind: str = "video") -> str:
+def toml(*urls: str) -> str:
     options = "\n".join(f"{key} = {json.dumps(value)}" for key, value in QUIET.items())
-    return f'[sources.clips]\nkind = "{kind}"\nurl = "{url}"\n{options}\n'
+    return f'[sources.clips]\nkind = "video"\nurls = {json.dumps(urls)}\n{options}\n'
 
 
 def test_html5_page_gives_the_video_with_its_track_captions(site):
@@ -141,6 +142,21 @@ def test_saved_youtube_info_json_gets_the_right_captions(
     assert (item.captions, item.raw["caption"]["lang"]) == (kind, lang)
     assert words in " ".join(s.text for s in item.segments)
     assert fixture_server.hits(path) == 1  # really downloaded from 127.0.0.1 by yt-dlp
+
+
+def test_a_video_that_breaks_in_an_unforeseen_way_fails_alone(site, fresh_data, tmp_path):
+    """The boundary around one video: whatever it raises is that video's failure, and the source goes on.
+    Here a page stalls after its first byte: yt-dlp's generic extractor lets the read timeout through as it is."""
+    with HostileServer() as hostile:
+        stalled = hostile.trickle("/ep1.html", b"<!DOCTYPE html><html></html>", every=3, content_type="text/html")
+        site.route("/feed.xml", fixture("feed.xml", site).replace(site.url("/ep1.mp3"), stalled), headers=RSS)
+
+        report = reindex_config(fresh_data, tmp_path / "config", toml(site.url("/feed.xml")))
+
+    (error,) = report.errors
+    assert error["item"] == stalled
+    assert error["reason"] == f"TransportError: {stalled}: download broke off (timed out)"
+    assert live_ids(fresh_data) == {"generic:coach-ep-2"}
 
 
 def test_json_ld_video_object_page(site):

@@ -57,12 +57,13 @@ def test_round_trip_through_the_store_keeps_the_item(fresh_data):
     assert store.content_hash(loaded) == store.content_hash(item)
 
 
-def test_missing_items_become_unavailable_only_after_n_answers_and_are_kept(fresh_data):
+def test_missing_items_are_due_to_hide_only_after_n_answers_and_are_kept(fresh_data):
     db = store.open_for_writing(fresh_data)
     store.save_item(db, make_item(), "t1")
-    assert store.mark_missing(db, "videos", seen=set(), gone_after=2) == set()
-    assert store.get_item(db, "youtube:abc")["status"] == "live"
-    assert store.mark_missing(db, "videos", seen=set(), gone_after=2) == {"youtube:abc"}
+    assert store.count_missing(db, "videos", seen=set(), gone_after=2) == set()
+    assert store.count_missing(db, "videos", seen=set(), gone_after=2) == {"youtube:abc"}
+    assert store.get_item(db, "youtube:abc")["status"] == "live", "hidden only when the run says so"
+    store.hide(db, {"youtube:abc"})
     row = store.get_item(db, "youtube:abc")
     assert (row["status"], row["gone_count"]) == ("unavailable", 2)
     assert list(store.live_items(db)) == []

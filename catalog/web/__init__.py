@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
@@ -11,6 +14,8 @@ from sqlite_utils import Database
 
 from catalog import store
 from catalog.generations import LiveIndex
+from catalog.query import MAX_QUERY_CHARS
+from catalog.search import SearchRequest
 
 request_log = logging.getLogger("catalog.web.requests")
 
@@ -22,13 +27,15 @@ def init_app(app: Flask) -> None:
     app.before_request(_start_clock)
     app.after_request(_http_caching)
     app.after_request(_log_request)
-    from catalog.web import api, discovery, guard, health, pages  # the views need the helpers above
+    from catalog.web import api, discovery, guard, health, origin, pages, status  # the views need the helpers above
 
-    guard.init_app(app, api.bp)
+    origin.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(discovery.bp)
     app.register_blueprint(health.bp)
+    status.init_app(app)
+    guard.init_app(app, api=api.bp, search_page="pages.results")
 
 
 def get_db() -> Database:
@@ -41,14 +48,25 @@ def live_index() -> LiveIndex:
     return current_app.extensions["live_index"]
 
 
-# What a CDN or browser may keep for a minute; /status and /healthz must always be fresh.
+def search_request(args: Mapping[str, str]) -> SearchRequest:
+    """The visitor's search with its text cut to MAX_QUERY_CHARS, as the engine reads it, so
+    the page, every link on it and the result cache hold no more of it than that."""
+    asked = SearchRequest.from_args(args)
+    return replace(asked, q=asked.q[:MAX_QUERY_CHARS])
+
+
+# What a CDN or browser may keep for a minute; /healthz must always be fresh. A view that
+# sets its own Cache-Control (/status: private, no-store) keeps it.
 SHARED_CACHE = "public, max-age=60"
-FRESH = {"pages.status", "health.healthz"}
+FRESH = {"health.healthz"}
+_TOKEN_ARG = re.compile(r"(^|&)(token=)[^&]*")
 
 
 def _http_caching(response: Response) -> Response:
     """An ETag on every successful GET (a repeat costs a 304) and a short shared max-age."""
     if request.method != "GET" or response.status_code != 200 or response.direct_passthrough:
+        return response
+    if "Cache-Control" in response.headers:
         return response
     if request.endpoint in FRESH:
         response.cache_control.no_cache = True
@@ -67,7 +85,7 @@ def _log_request(response: Response) -> Response:
     fields = {
         "method": request.method,
         "path": request.path,
-        "query": request.query_string.decode("latin-1")[:200],
+        "query": _TOKEN_ARG.sub(r"\1\2…", request.query_string.decode("latin-1"))[:200],
         "status": response.status_code,
         "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
     }

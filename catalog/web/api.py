@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from catalog.generations import NoGeneration
-from catalog.search import SearchRequest, run_search
-from catalog.web import get_db, live_index
+from catalog.search import run_search
+from catalog.web import get_db, live_index, search_request
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -17,11 +17,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/search")
 def search():
+    asked = search_request(request.args)
     try:
-        generation = live_index().current()
+        return jsonify(live_index().run(lambda generation: run_search(generation, get_db(), asked)))
     except NoGeneration as exc:
         return jsonify(error=str(exc)), 503
-    return jsonify(run_search(generation, get_db(), SearchRequest.from_args(request.args)))
 
 
 @bp.get("/suggest")
@@ -29,7 +29,7 @@ def suggest():
     """Autocomplete for a prefix: titles, tags, people, chapters and frequent phrases."""
     prefix = str(request.args.get("q") or "")[:100]
     try:
-        found = live_index().current().suggestions.lookup(prefix)
+        found = live_index().run(lambda generation: generation.suggestions.lookup(prefix))
     except NoGeneration:
         found = []
     if request.args.get("format") == "opensearch":  # the browser's address bar

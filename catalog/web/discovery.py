@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlparse
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app
 
 from catalog.social_meta import moment_at, social_meta
 from catalog.store import decode_item_row
 from catalog.structured_data import json_ld, json_ld_script
 from catalog.web import get_db
+from catalog.web.origin import site_url
 
 bp = Blueprint("discovery", __name__)
 
@@ -32,12 +33,6 @@ OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
 # Characters XML 1.0 cannot carry at all, even escaped; a stray one would break the whole feed.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _COLUMNS = "id, kind, url, title, description, tags, published, first_seen, media_url"
-
-
-def site_url() -> str:
-    """Our public base URL without a trailing slash: `SITE_URL` when set (behind a proxy the
-    request may name an internal host), else the request's own root."""
-    return (current_app.config.get("SITE_URL") or request.url_root).rstrip("/")
 
 
 def item_head(item: dict, chapters: list[dict], segments: list[dict], start: int | None, end: int | None) -> dict:

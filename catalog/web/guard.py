@@ -2,12 +2,14 @@
 
 - Security headers: a CSP with no inline script (the YouTube embed and its API are the only
   third parties allowed), nosniff, a referrer policy, no framing by others, HSTS behind TLS.
-- Per-client rate limits on the JSON API (Flask-Limiter), answered with a clear 429.
+- Per-client rate limits (Flask-Limiter) on the JSON API and, with a limit of its own, on the
+  results page, which runs the same engine; answered with a clear 429 (JSON for the API).
+  The client is the visitor's address once `TRUSTED_PROXIES` says how many proxies are in front.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import TooManyRequests
@@ -38,16 +40,20 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def init_app(app: Flask, api: Blueprint) -> None:
-    """Headers on every response; per-client limits on the `api` blueprint.
+def init_app(app: Flask, api: Blueprint, search_page: str) -> None:
+    """Headers on every response; per-client limits on the `api` blueprint and on the view
+    registered as `search_page` (so call this after registering it).
 
     Limits are counted per worker process unless RATELIMIT_STORAGE_URI names a shared
     store (a Redis URL, say), as it should behind a load balancer.
     """
     app.config.setdefault("RATELIMIT_API", "20 per second; 300 per minute")
+    app.config.setdefault("RATELIMIT_SEARCH", "5 per second; 120 per minute")
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter = Limiter(get_remote_address, app=app, headers_enabled=True)
+    app.extensions["rate_limiter"] = limiter  # its limits hold it weakly; disabled, nothing else would
     limiter.limit(api_limit)(api)
+    app.view_functions[search_page] = limiter.limit(search_page_limit)(app.view_functions[search_page])
     app.after_request(_security_headers)
     app.register_error_handler(429, _too_many)
 
@@ -55,6 +61,11 @@ def init_app(app: Flask, api: Blueprint) -> None:
 def api_limit() -> str:
     """The API's per-client limit, from config (Flask-Limiter calls this per request)."""
     return current_app.config["RATELIMIT_API"]
+
+
+def search_page_limit() -> str:
+    """The results page's per-client limit, from config."""
+    return current_app.config["RATELIMIT_SEARCH"]
 
 
 def _security_headers(response: Response) -> Response:
@@ -65,10 +76,12 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _too_many(error: TooManyRequests) -> Response:
-    """A clear 429 in JSON; Flask-Limiter adds Retry-After and the X-RateLimit headers."""
-    response = jsonify(
-        error=f"too many requests: the limit is {error.description}; retry after the Retry-After seconds"
-    )
+def _too_many(error: TooManyRequests) -> Response | tuple[str, int]:
+    """A clear 429, in JSON for the API and as a page for a visitor; Flask-Limiter adds
+    Retry-After and the X-RateLimit headers."""
+    message = f"too many requests: the limit is {error.description}; retry after the Retry-After seconds"
+    if request.blueprint != "api":
+        return render_template("error.html", status=429, message=message.capitalize() + "."), 429
+    response = jsonify(error=message)
     response.status_code = 429
     return response

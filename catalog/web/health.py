@@ -16,16 +16,18 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz():
     """200 while a generation is served (even if last night's run failed: the site is up),
-    503 before the first one. The body says which, with counts and the last run's age."""
+    503 before the first one. The body says which, with counts and the last run's age;
+    `degraded` while an older generation is served because the one `CURRENT` names is damaged."""
+    index = live_index()
     try:
-        generation = live_index().current().name
+        generation = index.current().name
     except NoGeneration:
         generation = None
     db = get_db()
     latest = runs.last_runs(db, limit=1)
     last = latest[0] if latest else None
     body = {
-        "status": "ok" if generation else "no-index",
+        "status": ("ok" if generation == index.pointer else "degraded") if generation else "no-index",
         "generation": generation,
         "items": store.counts(db),
         "last_run": _run_summary(last) if last else None,

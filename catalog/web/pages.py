@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from catalog import runs, store
+from catalog import store
 from catalog.generations import NoGeneration
 from catalog.links import source_moment_url, web_url, youtube_id_from_url
 from catalog.search import SearchRequest, related_items, run_search
-from catalog.web import get_db, live_index
+from catalog.web import get_db, live_index, search_request
 from catalog.web.discovery import item_head
 
 bp = Blueprint("pages", __name__)
 
 
 def _search(args) -> tuple[SearchRequest, dict | None]:
-    search_request = SearchRequest.from_args(args)
+    asked = search_request(args)
     try:
-        generation = live_index().current()
+        return asked, live_index().run(lambda generation: run_search(generation, get_db(), asked))
     except NoGeneration:
-        return search_request, None
-    return search_request, run_search(generation, get_db(), search_request)
+        return asked, None
 
 
 @bp.get("/")
@@ -38,11 +37,11 @@ def browse():
 
 @bp.get("/search")
 def results():
-    search_request, doc = _search(request.args)
-    return render_template("results.html", search=search_request, doc=doc)
+    asked, doc = _search(request.args)
+    return render_template("results.html", search=asked, doc=doc)
 
 
-@bp.get("/items/<item_id>")
+@bp.get("/items/<path:item_id>")  # an id may hold a slash (`<extractor>:<id>` from yt-dlp)
 def item(item_id: str):
     db = get_db()
     found = store.get_item(db, item_id)
@@ -55,7 +54,7 @@ def item(item_id: str):
     segments = store.item_segments(db, item_id)
     chapters = store.item_chapters(db, item_id)
     try:
-        related = related_items(live_index().current(), db, found)
+        related = live_index().run(lambda generation: related_items(generation, db, found))
     except NoGeneration:
         related = []
     return render_template(
@@ -83,23 +82,6 @@ def _linked_video(db, url: str | None) -> dict | None:
     if ours:
         return {"url": ours["url"], "title": ours["title"]}
     return {"url": url, "title": url} if web_url(url) else None
-
-
-@bp.get("/status")
-def status():
-    """For the maintainer: the last runs, each source's state and caption coverage."""
-    db = get_db()
-    try:
-        generation = live_index().current().name
-    except NoGeneration:
-        generation = None
-    return render_template(
-        "status.html",
-        runs=runs.last_runs(db),
-        sources=runs.source_statuses(db),
-        counts=store.counts(db),
-        generation=generation,
-    )
 
 
 def _segment_at(segments: list[dict], second: int | None) -> int | None:

@@ -29,7 +29,7 @@ from catalog.models import Item
 from indexer.fetch import FetchError, FetchPolicy, Response, fetch
 from indexer.safe_xml import parse_xml
 from indexer.sources import markdown_folder, web_pages
-from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
+from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged, item_results
 
 Result = Item | Unchanged | ItemFailure
 
@@ -73,44 +73,56 @@ def feed_entries(body: bytes, url: str) -> list[Entry | ItemFailure]:
         raise SourceError(f"{url}: not an RSS or Atom feed")
     entries: list[Entry | ItemFailure] = []
     for number, entry in enumerate(feed.entries, 1):
-        if not entry.get("link"):
-            entries.append(ItemFailure(entry.get("id") or f"{url} entry {number}", "feed entry has no link"))
-            continue
-        dated = entry.get("published_parsed") or entry.get("updated_parsed")
-        hints = {
-            "title": entry.get("title"),
-            "published": time.strftime("%Y-%m-%d", dated) if dated else None,
-            "tags": [tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
-            "authors": [author["name"] for author in entry.get("authors", []) if author.get("name")],
-        }
-        stamp = [entry.get(key) for key in ("id", "title", "updated", "published")]
-        entries.append(Entry(urljoin(url, entry["link"]), _digest(stamp), hints))
+        entries += item_results(entry.get("id") or f"{url} entry {number}", _feed_entry, entry, url)
     return entries
 
 
-def sitemap_entries(root: Element, url: str, policy: FetchPolicy) -> list[Entry]:
+def _feed_entry(entry: dict, url: str) -> Entry:
+    """The page one feed entry links to, with what the feed says about it."""
+    if not entry.get("link"):
+        raise ValueError("feed entry has no link")
+    dated = entry.get("published_parsed") or entry.get("updated_parsed")
+    hints = {
+        "title": entry.get("title"),
+        "published": time.strftime("%Y-%m-%d", dated) if dated else None,
+        "tags": [tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
+        "authors": [author["name"] for author in entry.get("authors", []) if author.get("name")],
+    }
+    stamp = [entry.get(key) for key in ("id", "title", "updated", "published")]
+    return Entry(urljoin(url, entry["link"]), _digest(stamp), hints)
+
+
+def sitemap_entries(root: Element, url: str, policy: FetchPolicy) -> list[Entry | ItemFailure]:
     """The pages of a `<urlset>`, or of the sitemaps a `<sitemapindex>` names (one level deep)."""
     if _name(root) != "sitemapindex":
         return _urlset(root, url)
     entries = []
-    for child_url, _ in _locations(root, "sitemap", url):
+    for child, _ in _locations(root, "sitemap"):
+        child_url = urljoin(url, child)
         entries += _urlset(parse_xml(_listing(child_url, policy).body, child_url), child_url)
     return entries
 
 
-def _urlset(root: Element, url: str) -> list[Entry]:
+def _urlset(root: Element, url: str) -> list[Entry | ItemFailure]:
     if _name(root) != "urlset":
         raise SourceError(f"{url}: not a sitemap (its root element is <{_name(root)}>, not <urlset>)")
-    return [Entry(loc, lastmod) for loc, lastmod in _locations(root, "url", url)]
+    entries: list[Entry | ItemFailure] = []
+    for loc, lastmod in _locations(root, "url"):
+        entries += item_results(loc, _sitemap_entry, url, loc, lastmod)
+    return entries
 
 
-def _locations(root: Element, tag: str, base: str) -> Iterator[tuple[str, str]]:
-    """(loc, lastmod) of each `<tag>` child, whatever namespace the sitemap uses."""
+def _sitemap_entry(base: str, loc: str, lastmod: str) -> Entry:
+    return Entry(urljoin(base, loc), lastmod)
+
+
+def _locations(root: Element, tag: str) -> Iterator[tuple[str, str]]:
+    """(loc as written, lastmod) of each `<tag>` child, whatever namespace the sitemap uses."""
     for child in root:
         if _name(child) == tag:
             fields = {_name(part): (part.text or "").strip() for part in child}
             if fields.get("loc"):
-                yield urljoin(base, fields["loc"]), fields.get("lastmod", "")
+                yield fields["loc"], fields.get("lastmod", "")
 
 
 def _name(element: Element) -> str:
@@ -151,7 +163,8 @@ def _read_pages(entries: list, source, context: SourceContext) -> Generator[Resu
         if fetched:
             time.sleep(sleep)
         fetched += 1
-        result = _page(entry, source.name, context.policy)
+        results = item_results(entry.url, _page, entry, source.name, context.policy)
+        result = results[0] if results else None  # nothing: the page is gone
         if isinstance(result, Item) and result.id in owners:
             result = ItemFailure(entry.url, f"has the same id {result.id} as {owners[result.id]}")
         if isinstance(result, Item):
@@ -168,15 +181,15 @@ def _read_pages(entries: list, source, context: SourceContext) -> Generator[Resu
     return complete
 
 
-def _page(entry: Entry, source_name: str, policy: FetchPolicy) -> Item | ItemFailure | None:
-    """The article at `entry.url`, an ItemFailure, or None when the page is gone (404/410)."""
+def _page(entry: Entry, source_name: str, policy: FetchPolicy) -> Iterator[Item | ItemFailure]:
+    """The article at `entry.url`, an ItemFailure, or nothing when the page is gone (404/410)."""
     try:
         html, final_url = web_pages.fetch_page(entry.url, policy)
-        return web_pages.article_item(html, source_name, url=final_url, hints=entry.hints)
     except FetchError as exc:
-        return None if exc.gone else ItemFailure(entry.url, exc.reason)
-    except web_pages.ExtractionError as exc:
-        return ItemFailure(entry.url, str(exc))
+        if not exc.gone:
+            yield ItemFailure(entry.url, exc.reason)
+        return
+    yield web_pages.article_item(html, source_name, url=final_url, hints=entry.hints)
 
 
 def _digest(values: list) -> str:

@@ -8,13 +8,22 @@ A reader yields, per upstream item, one of:
 It may yield `SourceUnchanged()` when the whole source answered "not modified" (a 304):
 every stored item of the source stays as it is. It raises `SourceError` when the source as
 a whole cannot be read; the source's items then stay as they were.
+
+A reader does each item's work through `item_results`, so whatever one item raises (a
+malformed file, a 400-digit number, nesting too deep to parse, a value the model refuses)
+fails that item alone, with a one-line reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from indexer.fetch import FetchPolicy
+
+T = TypeVar("T")
+MAX_REASON_CHARS = 300  # a hostile file's text must not make a reason line of its own size
 
 
 class SourceError(RuntimeError):
@@ -61,3 +70,23 @@ class SourceContext:
 
     def should_fetch(self, item_id: str) -> bool:
         return item_id not in self.known or item_id in self.due
+
+
+def item_results(label: str, work: Callable[..., T | Iterator[T]], *args: object) -> list[T | ItemFailure]:
+    """What `work(*args)` gives for one item (one result, or an iterator of them, read here), or a
+    single ItemFailure for `label` if it raises anything at all."""
+    try:
+        produced = work(*args)
+        return list(produced) if isinstance(produced, Iterator) else [produced]
+    except Exception as exc:  # the deliberate boundary around one item: it costs that item alone
+        return [ItemFailure(label, failure_reason(exc))]
+
+
+def failure_reason(exc: BaseException, named: bool = False) -> str:
+    """Why, in one short line. A ValueError's message is written for people (a caption error, a
+    value the model refuses); any other exception, or any at all when `named`, is named by its type too."""
+    lines = str(exc).strip().splitlines()
+    message = lines[0] if lines else ""
+    if named or not isinstance(exc, ValueError) or not message:
+        message = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    return message if len(message) <= MAX_REASON_CHARS else message[: MAX_REASON_CHARS - 1] + "…"

@@ -15,12 +15,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import frontmatter
-import yaml
 
 from catalog.models import Item, Segment
 from indexer.html_clean import sanitize
 from indexer.markdown_text import render_blocks
-from indexer.sources.base import ItemFailure, SourceContext, SourceError
+from indexer.sources.base import ItemFailure, SourceContext, SourceError, item_results
 
 # Eleventy/Jekyll template tags such as {% picture ... %} are not article text.
 _TEMPLATE_TAGS = re.compile(r"{%.*?%}|{{.*?}}", re.DOTALL)
@@ -29,6 +28,8 @@ _PELICAN_HEADER = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)")
 # Pelican headers that map onto Item fields; the others (Number:, Run:, ...) go into `extra`.
 PELICAN_FIELDS = {"title", "date", "tags", "category", "author", "authors", "summary", "url"}
 WORKOUT_FIELDS = ("focus", "equipment", "level", "progression", "video")
+MAX_METADATA_VALUES = 10_000
+MAX_METADATA_DEPTH = 20
 HTML_SUFFIXES = (".html", ".htm")
 
 
@@ -44,10 +45,7 @@ class MarkdownFolder:
             raise SourceError(f"{folder}: no such folder")
         suffixes = (".md", *HTML_SUFFIXES) if self.html else (".md",)
         for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file()):
-            try:
-                yield self.file_item(path, source.name)
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError) as exc:
-                yield ItemFailure(path.name, f"{type(exc).__name__}: {exc}".splitlines()[0])
+            yield from item_results(path.name, self.file_item, path, source.name)
 
     def file_item(self, path: Path, source_name: str) -> Item:
         """The Item of one Markdown or HTML file."""
@@ -60,6 +58,7 @@ class MarkdownFolder:
         return self.item(meta, body, path, source_name, extra)
 
     def item(self, meta: dict, body: str, path: Path, source_name: str, extra: dict | None = None) -> Item:
+        meta = _plain(meta)
         title = str(meta.get("title") or meta.get("name") or "").strip()
         if not title:
             raise ValueError("front matter has no title")
@@ -73,14 +72,14 @@ class MarkdownFolder:
             source=source_name,
             source_url=url,
             published=str(meta["date"])[:10] if meta.get("date") else None,
-            duration=int(minutes) * 60 if self.kind == "workout" and _is_number(minutes) else None,
+            duration=minutes * 60 if self.kind == "workout" and _is_number(minutes) else None,
             description=str(meta.get("description") or ""),
             tags=_strings(meta.get("tags")),
             people=_strings(meta.get("author")),
             body_html=sanitize(html),
             extra={k: meta[k] for k in WORKOUT_FIELDS if meta.get(k)} if self.kind == "workout" else extra or {},
             segments=tuple(Segment(text=block) for block in blocks),
-            raw={"metadata": _plain(meta), "body": body},
+            raw={"metadata": meta, "body": body},
         )
 
 
@@ -139,9 +138,24 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _plain(meta: dict) -> dict:
-    """Front matter with dates as text, so it can be stored as JSON."""
-    return {k: (v if isinstance(v, str | int | float | bool | list | type(None)) else str(v)) for k, v in meta.items()}
+def _plain(meta: object) -> dict:
+    """Front matter as plain JSON-able data (dates as text), refused when YAML anchors make it
+    circular or explode it (a "billion laughs" of aliases) or it nests past reason."""
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a table of keys")
+    budget = [MAX_METADATA_VALUES]
+
+    def plain(value: object, depth: int) -> object:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > MAX_METADATA_DEPTH:
+            raise ValueError(f"front matter is too large or too deeply nested (over {MAX_METADATA_VALUES} values)")
+        if isinstance(value, dict):
+            return {str(k): plain(v, depth + 1) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v, depth + 1) for v in value]
+        return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+    return plain(meta, 0)
 
 
 articles = MarkdownFolder("article", html=True)

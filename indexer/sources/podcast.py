@@ -18,9 +18,8 @@ from dataclasses import asdict
 from urllib.parse import urlparse
 
 from catalog.models import Chapter, Item, Segment
-from indexer.captions import CaptionError
 from indexer.fetch import FetchError, fetch
-from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
+from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged, item_results
 from indexer.sources.podcast_feed import Episode, Feed, Transcript, chapters_from_json, parse_feed
 from indexer.timed_text import segments_from
 from indexer.transcripts import TRANSCRIPT_PREFERENCE
@@ -39,6 +38,7 @@ def read(source, context: SourceContext) -> Iterator[Item | Unchanged | ItemFail
         yield SourceUnchanged()
         return
     feed = parse_feed(response.body, response.url)
+    yield from feed.failures
     episodes = _Episodes(source, context, feed)
     yield from episodes.read()
     state["fingerprints"] = episodes.fingerprints
@@ -90,9 +90,16 @@ class _Episodes:
                 continue
             if not known:
                 new += 1
-            yield from self._fetch(episode, this_id, known)
+            label = f"{this_id} ({episode.title or 'untitled'})"
+            results = item_results(label, self._fetch, episode, this_id, known, label)
+            if any(isinstance(result, ItemFailure) for result in results):
+                self.complete = False  # tried again next run, even behind a 304
+            else:
+                self.fingerprints[this_id] = episode.fingerprint
+            yield from results
 
-    def _fetch(self, episode: Episode, this_id: str, known: bool) -> Iterator[Item | ItemFailure]:
+    def _fetch(self, episode: Episode, this_id: str, known: bool, label: str) -> Iterator[Item | ItemFailure]:
+        """The episode with its transcript and chapters, after a failure for each that failed."""
         if episode.transcripts or episode.chapters_url:
             if self._fetched and self.pause:
                 time.sleep(self.pause)
@@ -107,13 +114,8 @@ class _Episodes:
                 problems.append(f"chapters {exc}")
             except ValueError as exc:
                 problems.append(f"chapters {episode.chapters_url}: {exc}")
-        label = f"{this_id} ({episode.title or 'untitled'})"
         for problem in problems:
             yield ItemFailure(label, problem)
-        if problems:
-            self.complete = False
-        else:
-            self.fingerprints[this_id] = episode.fingerprint
         if not problems or not known:  # a known episode keeps its stored transcript and chapters
             yield self._item(episode, this_id, segments, chapters, used)
 
@@ -131,7 +133,7 @@ class _Episodes:
                 continue
             try:
                 return segments_from(text, transcript.format), transcript, []
-            except CaptionError as exc:
+            except ValueError as exc:  # a CaptionError, or a time the model refuses
                 hint = " (the bytes do not match the declared encoding)" if "\ufffd" in text else ""
                 reasons.append(f"transcript {transcript.url} ({transcript.type}): {exc}{hint}")
         return [], None, reasons

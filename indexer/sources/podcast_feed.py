@@ -26,7 +26,7 @@ import feedparser
 from catalog.models import Chapter
 from indexer.html_clean import plain_text
 from indexer.safe_xml import parse_xml
-from indexer.sources.base import SourceError
+from indexer.sources.base import ItemFailure, SourceError, item_results
 from indexer.transcripts import json_list, transcript_format
 
 # The namespace's URI, and the one early feeds used.
@@ -87,6 +87,7 @@ class Feed:
     title: str
     image: str | None
     episodes: tuple[Episode, ...]
+    failures: tuple[ItemFailure, ...] = ()  # entries that could not be read at all
 
 
 def parse_feed(body: bytes, url: str) -> Feed:
@@ -96,19 +97,27 @@ def parse_feed(body: bytes, url: str) -> Feed:
     channel = root.find("channel")
     channel_persons = _persons(channel if channel is not None else root)
     tags_by_key = {_element_key(item, url): item for item in root.iter() if _local(item.tag) in ("item", "entry")}
-    episodes = []
-    for entry in parsed.entries:
-        episode = _episode(entry, url)
-        element = tags_by_key.get(episode.guid or episode.media_url)
-        if element is not None:
-            episode = _with_podcast_tags(episode, element, url)
-        episodes.append(episode if episode.persons else replace(episode, persons=channel_persons))
+    episodes, failures = [], []
+    for number, entry in enumerate(parsed.entries, 1):
+        label = f"entry {number} ({' '.join(str(entry.get('title') or 'untitled').split())[:80]})"
+        for result in item_results(label, _full_episode, entry, url, tags_by_key, channel_persons):
+            (failures if isinstance(result, ItemFailure) else episodes).append(result)
     image = parsed.feed.get("image", {})
     return Feed(
         title=str(parsed.feed.get("title") or ""),
         image=_absolute(url, image.get("href") or image.get("url")),
         episodes=tuple(episodes),
+        failures=tuple(failures),
     )
+
+
+def _full_episode(entry: dict, url: str, tags_by_key: dict, channel_persons: tuple[Person, ...]) -> Episode:
+    """One entry with its Podcasting 2.0 tags (the channel's persons when it names none)."""
+    episode = _episode(entry, url)
+    element = tags_by_key.get(episode.guid or episode.media_url)
+    if element is not None:
+        episode = _with_podcast_tags(episode, element, url)
+    return episode if episode.persons else replace(episode, persons=channel_persons)
 
 
 def safe_tree(body: bytes, url: str) -> Element:
@@ -123,7 +132,7 @@ def chapters_from_json(text: str) -> tuple[Chapter, ...]:
     """The table of contents of a JSON Chapters file (entries with toc: false are not in it)."""
     entries = json_list(text, "chapters", "chapters file", error=ValueError)
     return tuple(
-        Chapter(start=float(c["startTime"]), title=str(c["title"]).strip())
+        Chapter(start=c["startTime"], title=str(c["title"]).strip())
         for c in entries
         if isinstance(c, dict)
         and c.get("toc", True) is not False

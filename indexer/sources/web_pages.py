@@ -57,10 +57,10 @@ def decode(body: bytes, content_type: str = "") -> str:
     charset = charset.decode("ascii") if isinstance(charset, bytes) else charset
     try:
         return body.decode(charset)
-    except LookupError:
-        raise ExtractionError(f"unknown charset {charset!r}") from None
     except UnicodeDecodeError as exc:
         raise ExtractionError(f"not valid {charset} text ({exc.reason} at byte {exc.start})") from None
+    except (LookupError, UnicodeError):  # no such codec, or one that decodes nothing ("undefined")
+        raise ExtractionError(f"unknown charset {charset!r}") from None
 
 
 def article_item(

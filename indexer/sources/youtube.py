@@ -23,16 +23,20 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlparse
 
 from yt_dlp import YoutubeDL
-from yt_dlp.networking import Response
-from yt_dlp.networking.exceptions import TransportError
+from yt_dlp.downloader import get_suitable_downloader
+from yt_dlp.downloader.http import HttpFD
+from yt_dlp.networking import Request, Response
+from yt_dlp.networking._helper import get_redirect_method
+from yt_dlp.networking._requests import RequestsRH
+from yt_dlp.networking.exceptions import HTTPError, RequestError, TransportError
 from yt_dlp.utils import DownloadError, unsmuggle_url
 
 from catalog.models import Item
-from indexer.captions import CaptionError
-from indexer.fetch import FetchError, FetchPolicy, check_url
-from indexer.sources.base import ItemFailure, SourceContext, SourceError, Unchanged
+from indexer.guard import CappedBody, Download, FetchError, FetchPolicy
+from indexer.sources.base import ItemFailure, SourceContext, SourceError, Unchanged, item_results
 from indexer.sources.ytdlp_folder import item_from_info
 from indexer.sources.ytdlp_options import Settings, entries_of, entry_id, failure_of
 
@@ -61,7 +65,7 @@ class VideoSource:
         for url in settings.urls:
             try:
                 listing = _retrying(partial(list_url, url, settings), settings.policy)
-            except DownloadError as exc:
+            except (DownloadError, RequestError) as exc:  # a body that broke off can escape an extractor as it is
                 broken.append(f"{url}: {failure_of(exc).reason}")
                 continue
             except UnusableResult as exc:
@@ -104,7 +108,7 @@ class _Run:
                 if limit is not None and self.new >= limit:
                     continue  # waits for the next run
                 self.new += 1
-            result = self.fetch(entry, item_id or url)
+            result = self.fetch(entry, item_id or unsmuggle_url(url)[0])
             if isinstance(result, Item):
                 self.seen.add(result.id)
                 if entry_id(entry) is None:
@@ -120,22 +124,22 @@ class _Run:
         return found
 
     def fetch(self, entry: dict, label: str) -> Item | ItemFailure | None:
-        """The video in full; None when it is gone."""
+        """The video in full; None when it is gone. Anything else it raises fails this video alone."""
         if self.fetched:
             time.sleep(self.settings.sleep_videos)
         self.fetched += 1
+        results = item_results(label, self._video, entry, label)
+        return results[0] if results else None
+
+    def _video(self, entry: dict, label: str) -> Iterator[Item | ItemFailure]:
         try:
-            return _retrying(partial(fetch_video, entry, self.settings, self.source_name), self.settings.policy)
+            yield _retrying(partial(fetch_video, entry, self.settings, self.source_name), self.settings.policy)
         except DownloadError as exc:
             failure = failure_of(exc)
             if failure.gone:
                 log.info("%s: %s is gone: %s", self.source_name, label, failure.reason)
-                return None
-            return ItemFailure(label, failure.reason)
-        except (CaptionError, UnusableResult) as exc:
-            return ItemFailure(label, str(exc))
-        except (KeyError, TypeError, ValueError) as exc:
-            return ItemFailure(label, f"unusable info from yt-dlp: {type(exc).__name__}: {exc}")
+                return
+            yield ItemFailure(label, failure.reason)
 
 
 def list_url(url: str, settings: Settings) -> dict:
@@ -170,38 +174,92 @@ def fetch_video(entry: dict, settings: Settings, source_name: str) -> Item:
 
 
 class GuardedYoutubeDL(YoutubeDL):
-    """YoutubeDL held to the source's FetchPolicy on every request it makes, like `fetch`:
-    no private-network host unless allowed (a page cannot point yt-dlp inside the network),
-    and no body read past `max_bytes`."""
+    """YoutubeDL on the guarded path of `indexer.guard`, like `fetch`: every request it makes
+    (pages, APIs, caption tracks) goes through `urlopen`, where each hop of a redirect is
+    checked before anything is sent to it and every body is read within `max_bytes` and the
+    deadline; and nothing is handed to a program with network code of its own (ffmpeg)."""
 
     def __init__(self, params: dict, policy: FetchPolicy):
         self.policy = policy
         super().__init__(params)
 
+    def build_request_director(self, handlers, preferences=None):
+        # Ours alone, whatever else is installed (curl_cffi, websockets): it never follows a redirect.
+        return super().build_request_director([_OneHopRH], preferences)
+
     def urlopen(self, req):
         try:
-            check_url(req if isinstance(req, str) else req.url, self.policy)
+            return self._open(Request(req) if isinstance(req, str) else req.copy())
         except FetchError as exc:
             raise TransportError(str(exc)) from exc
-        return _CappedResponse(super().urlopen(req), self.policy.max_bytes)
+
+    def _open(self, request: Request) -> Response:
+        download = Download(request.url, self.policy)
+        while True:
+            request.extensions["timeout"] = download.timeout()
+            try:
+                return _CappedResponse(super().urlopen(request), download)
+            except HTTPError as exc:
+                location = exc.response.get_header("Location")
+                if not (300 <= exc.status < 400 and location):
+                    exc.response = _CappedResponse(exc.response, download)  # an error page is read within bounds too
+                    raise
+                exc.response.close()
+                request = _redirected(request, exc.status, download.redirect(location))
+
+    def dl(self, name, info, subtitle=False, test=False):
+        """Only a plain http(s) file, read through `urlopen`: not an HLS playlist or an RTMP
+        stream, which yt-dlp may hand to ffmpeg or rtmpdump, whose requests are past the guard."""
+        if get_suitable_downloader(info, self.params, to_stdout=name == "-") is not HttpFD:
+            raise DownloadError(f"{info.get('url')}: {info.get('protocol')} is not fetched, only plain http(s) files")
+        return super().dl(name, info, subtitle=subtitle, test=test)
+
+
+class _OneHopRH(RequestsRH):
+    """yt-dlp's requests handler, answering a redirect instead of following it, so that
+    `GuardedYoutubeDL.urlopen` checks where it leads before anything is sent there."""
+
+    def _create_instance(self, cookiejar, legacy_ssl_support=None):
+        session = super()._create_instance(cookiejar=cookiejar, legacy_ssl_support=legacy_ssl_support)
+        session.get_redirect_target = _nowhere  # requests follows what this returns
+        return session
+
+
+def _nowhere(response) -> None:
+    return None
+
+
+def _redirected(request: Request, status: int, url: str) -> Request:
+    """The next hop's request as yt-dlp makes it: a 303 (or a 301/302 after a POST) becomes a
+    GET without a body; no Cookie header (the jar sends the new host's own), and no
+    Authorization once the host changes."""
+    hop = request.copy()
+    hop.method = get_redirect_method(request.method, status)
+    if hop.method != request.method:
+        hop.data = None
+    hop.headers.pop("Cookie", None)
+    if urlparse(url).netloc != urlparse(request.url).netloc:
+        hop.headers.pop("Authorization", None)
+    hop.url = url
+    return hop
 
 
 class _CappedResponse(Response):
-    """A response that refuses to read past `limit` bytes."""
+    """yt-dlp's response, its body read as it arrives: never past `max_bytes` nor the deadline."""
 
-    def __init__(self, response: Response, limit: int):
+    def __init__(self, response: Response, download: Download):
         super().__init__(
             response, response.url, response.headers, response.status, response.reason, response.extensions
         )
-        self.limit, self.count = limit, 0
+        self.body = CappedBody(response.fp, download)  # urllib3's response: `_OneHopRH` is the only handler
 
     def read(self, amt: int | None = None) -> bytes:
-        data = self.fp.read(amt)
-        self.count += len(data)
-        if self.count > self.limit:
+        try:
+            data = self.body.read(amt)
+        except FetchError as exc:
             self.close()
-            raise TransportError(f"{self.url}: body is over the {self.limit}-byte limit")
-        if self.fp.closed:
+            raise TransportError(str(exc)) from exc
+        if self.body.raw.closed:
             self.close()
         return data
 

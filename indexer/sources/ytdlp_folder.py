@@ -18,7 +18,7 @@ from pathlib import Path
 from catalog.models import Chapter, Item, Segment
 from indexer.captions import CaptionError
 from indexer.sources import caption_tracks
-from indexer.sources.base import ItemFailure, Notice, SourceContext, SourceError, Unchanged
+from indexer.sources.base import ItemFailure, Notice, SourceContext, SourceError, Unchanged, item_results
 from indexer.sources.caption_tracks import Track
 from indexer.timed_text import segments_from
 
@@ -38,40 +38,49 @@ def read(source, context: SourceContext) -> Iterator[Item | ItemFailure | Unchan
     folder = source.path()
     if not folder.is_dir():
         raise SourceError(f"{folder}: no such folder")
-    languages = source.options["languages"]
     names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
-    seen = context.state.get("files", {})
-    context.state["files"] = files = {}
+    file_sets = _FileSets(folder, names, source, context)
     for info_name in (name for name in names if name.endswith(INFO_SUFFIX)):
-        path = folder / info_name
-        beside = _beside(names, info_name.removesuffix(INFO_SUFFIX))
-        try:
-            stamp = _stamp(folder, beside)
-        except OSError as exc:  # removed or unreadable since the folder was listed
-            yield ItemFailure(info_name, f"unreadable file: {exc}")
-            continue
-        known = seen.get(info_name)
-        if known and known[0] == stamp and known[1] in context.known and known[1] not in context.due:
-            files[info_name] = known
+        yield from item_results(info_name, file_sets.read, info_name)
+
+
+class _FileSets:
+    """One run over a folder's file sets, with the stamps it leaves for the next run."""
+
+    def __init__(self, folder: Path, names: list[str], source, context: SourceContext) -> None:
+        self.folder, self.names, self.context = folder, names, context
+        self.source_name, self.languages = source.name, source.options["languages"]
+        self.seen = context.state.get("files", {})
+        context.state["files"] = self.files = {}
+
+    def read(self, info_name: str) -> Iterator[Item | Unchanged | Notice]:
+        """The item of one info.json (or `Unchanged`), then notes on the caption files not used."""
+        beside = _beside(self.names, info_name.removesuffix(INFO_SUFFIX))
+        stamp = _stamp(self.folder, beside)
+        known = self.seen.get(info_name)
+        if known and known[0] == stamp and known[1] in self.context.known and known[1] not in self.context.due:
+            self.files[info_name] = known
             yield Unchanged(known[1])
-            continue
-        try:
-            info = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            yield ItemFailure(info_name, f"unreadable info.json: {exc}")
-            continue
+            return
+        path = self.folder / info_name
+        info = _read_info(path)
         if not isinstance(info, dict) or info.get("_type", "video") != "video":
-            continue  # a channel or playlist info.json: its videos have their own files
-        choice = caption_tracks.choose(caption_tracks.tracks_of(info, path, beside), languages)
-        try:
-            item = _item(info, source.name, choice.chosen)
-        except (CaptionError, ValueError, KeyError, TypeError, OSError) as exc:
-            yield ItemFailure(info_name, _reason(exc))
-            continue
-        files[info_name] = [stamp, item.id]
+            return  # a channel or playlist info.json: its videos have their own files
+        choice = caption_tracks.choose(caption_tracks.tracks_of(info, path, beside), self.languages)
+        item = _item(info, self.source_name, choice.chosen)
+        self.files[info_name] = [stamp, item.id]
         yield item
         for track, why in choice.unused:
             yield Notice(track.name, f"caption track not used: {why}")
+
+
+def _read_info(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ValueError("unreadable info.json: nested too deeply") from None
+    except (OSError, ValueError) as exc:  # JSON, UTF-8 and integer-size errors are ValueErrors
+        raise ValueError(f"unreadable info.json: {exc}") from None
 
 
 def _beside(names: list[str], stem: str) -> list[str]:
@@ -87,12 +96,6 @@ def _beside(names: list[str], stem: str) -> list[str]:
 def _stamp(folder: Path, names: list[str]) -> list[list]:
     """Name, size and mtime of each file of a file set: a change in any of them means re-read."""
     return [[name, st.st_size, st.st_mtime_ns] for name in names if (st := (folder / name).stat())]
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"missing field {exc}"
-    return str(exc)
 
 
 def item_from_info(info: dict, path: Path, source_name: str, languages: list[str]) -> Item:
@@ -120,7 +123,7 @@ def _item(info: dict, source_name: str, caption: Track | None) -> Item:
         source=source_name,
         source_url=info.get("webpage_url") or info.get("original_url"),
         published=_published(info),
-        duration=int(info["duration"]) if isinstance(info.get("duration"), int | float) else None,
+        duration=info["duration"] if isinstance(info.get("duration"), int | float) else None,
         description=str(info.get("description") or ""),
         tags=tuple(str(t) for t in info.get("tags") or ()),
         people=tuple(str(p) for p in info.get("cast") or ()),
@@ -148,14 +151,18 @@ def _published(info: dict) -> str | None:
     date = str(info.get("upload_date") or "")
     if len(date) == 8 and date.isdigit():
         return f"{date[:4]}-{date[4:6]}-{date[6:]}"
-    if isinstance(info.get("timestamp"), int | float):
-        return datetime.fromtimestamp(info["timestamp"], UTC).date().isoformat()
+    stamp = info.get("timestamp")
+    if isinstance(stamp, int | float) and not isinstance(stamp, bool):
+        try:
+            return datetime.fromtimestamp(stamp, UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):  # past what a date can hold
+            raise ValueError(f"timestamp is {stamp!r:.24}, not a date") from None
     return None
 
 
 def _chapters(info: dict) -> tuple[Chapter, ...]:
     return tuple(
-        Chapter(start=float(c["start_time"]), title=str(c["title"]))
+        Chapter(start=c["start_time"], title=str(c["title"]))
         for c in info.get("chapters") or ()
         if isinstance(c, dict) and c.get("title") and isinstance(c.get("start_time"), int | float)
     )

@@ -2,9 +2,11 @@
 
 1. load: gunicorn under concurrent clients while `catalog reindex` publishes (load.py);
 2. kills: `catalog reindex` SIGKILLed in every phase (kills.py);
-3. hostile content: tests/test_hostile_content.py and tests/browser/test_hostile_browser.py,
+3. faults on the way in: a killed run's WAL under install and restore, hostile packs, install
+   during a reindex, a bad backup, a full disk (faults.py), one table row each;
+4. hostile content: tests/test_hostile_content.py and tests/browser/test_hostile_browser.py,
    run by pytest, their tallies read from what they print;
-4. fuzzing: schemathesis over every operation of /api/openapi.json, on the app and schema
+5. fuzzing: schemathesis over every operation of /api/openapi.json, on the app and schema
    tests/test_fuzz.py builds, with more examples per operation than CI runs.
 
     python -m tests.reliability.check [--seconds 60] [--clients 8] [--kills 20] [--fuzz-examples 300]
@@ -25,6 +27,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from tests.reliability import REPO
+from tests.reliability.faults import run_faults
 from tests.reliability.kills import PHASES, run_kills
 from tests.reliability.load import run_load
 
@@ -81,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(load.lines()), flush=True)
         kills = run_kills(Path(workdir) / "kills", args.kills)
         print("\n".join(kills.lines()), flush=True)
+        (Path(workdir) / "faults").mkdir()
+        faults = run_faults(Path(workdir) / "faults")
+        print(f"faults: {faults.summary()} (table below)", flush=True)
     hostile, hostile_passed = run_hostile()
     print("\n".join(hostile), flush=True)
     operations, cases, fuzz_failures = run_fuzz(args.fuzz_examples)
@@ -104,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             load.pids_before == load.pids_after,
         ),
         ("kills survived", ", ".join(f"{p} {kills.survived[p]}/{kills.hit[p]}" for p in PHASES), not kills.problems),
+        ("faults held", faults.summary(), not faults.problems),
         (
             "hostile content",
             next((line for line in hostile if line.startswith("hostile content:")), "no tally"),
@@ -113,8 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         ("fuzz cases run", f"{cases} over {operations} operations, {len(fuzz_failures)} failed", not fuzz_failures),
     ]
     problems = (
-        load_problems + kills.problems + fuzz_failures + ([] if hostile_passed else ["hostile-content tests failed"])
+        load_problems
+        + kills.problems
+        + faults.problems
+        + fuzz_failures
+        + ([] if hostile_passed else ["hostile-content tests failed"])
     )
+    print("\n" + "\n".join(faults.lines()))
     print(f"\nreliability summary ({time.monotonic() - started:.0f} s)")
     for name, figure, passed in rows:
         print(f"  {'ok  ' if passed else 'FAIL'}  {name:22} {figure}")
