@@ -1,4 +1,4 @@
-"""Over HTTP: `gunicorn -w 2 'app:create_app()'` on the bench catalog, loaded by wrk.
+"""Over HTTP: gunicorn as `catalog serve` runs it, on the bench catalog, loaded by wrk.
 
 wrk (Debian's package) runs a Lua script that cycles through the query log's
 `/api/search` URLs and prints its own percentiles, in two workloads: "repeated", the log
@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.error import HTTPError, URLError
 
 from bench.queries import Query
+from indexer.cli import gunicorn_args
 
 REPO = Path(__file__).resolve().parents[1]
 LEVELS = (1, 8, 32)
@@ -87,7 +88,7 @@ def _free_port() -> int:
 def gunicorn(data_dir: Path, log_path: Path) -> Iterator[Server]:
     """gunicorn serving `data_dir` on a free local port, stopped on leaving the block."""
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "app:create_app()"]
+    command = [sys.executable, "-m", "gunicorn", *gunicorn_args(f"127.0.0.1:{port}", WORKERS)]
     env = {**os.environ, **NO_RATE_LIMIT, "CATALOG_DATA": str(data_dir)}
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -244,10 +244,14 @@ def _clock(seconds: float | None) -> str:
 def serve_command(data_dir: Path, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the site with gunicorn (threaded workers; see README "Security" for the proxy in front)."""
     os.environ["CATALOG_DATA"] = str(data_dir.resolve())
-    argv = [
-        "gunicorn",
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", *gunicorn_args(f"{host}:{port}", workers, threads)])
+
+
+def gunicorn_args(bind: str, workers: int = 2, threads: int = 8) -> list[str]:
+    """gunicorn's arguments for serving the app, as `catalog serve` (and the load checks) run it."""
+    return [
         "--bind",
-        f"{host}:{port}",
+        bind,
         "--workers",
         str(workers),
         "--worker-class",
@@ -268,7 +272,6 @@ def serve_command(data_dir: Path, host: str, port: int, workers: int, threads: i
         '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"',
         "app:create_app()",
     ]
-    os.execvp(sys.executable, [sys.executable, "-m", *argv])
 
 
 def main() -> None:

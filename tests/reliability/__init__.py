@@ -22,6 +22,8 @@ from pathlib import Path
 
 import requests
 
+from indexer.cli import gunicorn_args
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
 WORDS = (
@@ -113,7 +115,7 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """`gunicorn -w N 'app:create_app()'` on 127.0.0.1 over `data_dir`, as `catalog serve` runs it.
+    """gunicorn on 127.0.0.1 over `data_dir`, with the arguments `catalog serve` gives it.
 
     Rate limits are off (`CATALOG_RATELIMIT_ENABLED=false`: Flask's `from_prefixed_env` reads
     the value as JSON, so it becomes False), because the load comes from one address.
@@ -127,7 +129,7 @@ class Gunicorn:
 
     def __enter__(self) -> Gunicorn:
         env = {**os.environ, "CATALOG_DATA": str(self.data_dir), "CATALOG_RATELIMIT_ENABLED": "false"}
-        command = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", self.bind, "app:create_app()"]
+        command = [sys.executable, "-m", "gunicorn", *gunicorn_args(self.bind, self.workers)]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         self._wait_ready()
@@ -152,7 +154,7 @@ class Gunicorn:
                     and len(self.worker_pids()) == self.workers
                 ):
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy starting to answer in time
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer /healthz within {timeout} s; see {self.log_path}")
