@@ -56,7 +56,7 @@ def search(
     deadline = time.monotonic() + budget
     allowed, phrases_partial = _allowed(searcher, parsed, filters, deadline)
     phrase_words = [word for phrase in parsed.phrases for word in phrase]
-    scored = [*parsed.terms, *(word for word in phrase_words if word not in FUNCTION_TERMS)]
+    scored = [*parsed.scored_terms, *(word for word in phrase_words if word not in FUNCTION_TERMS)]
     ranked = ranking.rank(
         searcher,
         stats or ItemStats.load(searcher),

@@ -50,14 +50,15 @@ def of_items(
     """The best MOMENTS_PER_ITEM units of each item — (docnum, item id, unit map) — for the
     query: any query word scores, phrases must hold; with a speaker filter, only that
     speaker's segments count."""
-    words = list(dict.fromkeys([*parsed.terms, *(w for phrase in parsed.phrases for w in phrase)]))
+    words = list(dict.fromkeys([*parsed.scored_terms, *(w for phrase in parsed.phrases for w in phrase)]))
     items = sorted(items)  # postings are read forwards, once per word
     scored: dict[str, list[tuple[float, bool, int]]] = {item_id: [] for _, item_id, _ in items}
     for field, is_chapter in FIELDS.items():
         if speaker and is_chapter:
             continue
-        weights = {word: _idf(reader, field, word) for word in words}
-        at = {word: positions(reader, field, word, [docnum for docnum, _, _ in items]) for word in words}
+        weights = {word: _idf(reader, field, parsed.alternatives(word)) for word in words}
+        docnums = [docnum for docnum, _, _ in items]
+        at = {word: _positions(reader, field, parsed.alternatives(word), docnums) for word in words}
         for docnum, item_id, units in items:
             layout = units[field]
             of_item = {word: at[word].get(docnum, []) for word in words}
@@ -76,14 +77,31 @@ def of_items(
 
 
 def term_weights(reader: IndexReader, parsed: ParsedQuery) -> dict[str, float]:
-    """Each query word's weight inside a moment: rarer words count for more."""
-    words = [*parsed.terms, *(w for phrase in parsed.phrases for w in phrase)]
-    return {word: _idf(reader, "transcript", word) for word in words}
+    """Each index term's weight inside a moment: rarer words count for more (a typed prefix's
+    completions weigh as the one word they stand for)."""
+    words = [*parsed.scored_terms, *(w for phrase in parsed.phrases for w in phrase)]
+    weights = {}
+    for word in words:
+        weight = _idf(reader, "transcript", parsed.alternatives(word))
+        weights.update(dict.fromkeys(parsed.alternatives(word), weight))
+    return weights
 
 
-def _idf(reader: IndexReader, field: str, word: str) -> float:
-    """Inverse document frequency over the item documents holding `field`."""
-    return idf(reader.doc_count(), reader.doc_frequency(field, word))
+def _idf(reader: IndexReader, field: str, terms: tuple[str, ...]) -> float:
+    """Inverse document frequency over the item documents holding `field` (of the most
+    common of the terms a query word stands for)."""
+    return idf(reader.doc_count(), max(reader.doc_frequency(field, term) for term in terms))
+
+
+def _positions(reader: IndexReader, field: str, terms: tuple[str, ...], docnums: list[int]) -> dict[int, list[int]]:
+    """Where any of the terms (a word, or a typed prefix's completions) sits in each document."""
+    if len(terms) == 1:
+        return positions(reader, field, terms[0], docnums)
+    merged: dict[int, list[int]] = {}
+    for term in terms:
+        for docnum, found in positions(reader, field, term, docnums).items():
+            merged[docnum] = sorted([*merged.get(docnum, []), *found])
+    return merged
 
 
 def _score_units(
@@ -99,7 +117,7 @@ def _score_units(
         return min(bisect_right(ends, position), len(ends) - 1)
 
     counts: dict[int, dict[str, int]] = {}
-    for word in parsed.terms:
+    for word in parsed.scored_terms:
         for position in at[word]:
             per_word = counts.setdefault(unit_of(position), {})
             per_word[word] = per_word.get(word, 0) + 1
@@ -112,7 +130,7 @@ def _score_units(
     for unit, per_word in counts.items():
         norm = K1 * (1 - UNIT_B + UNIT_B * (ends[unit] - starts[unit]) / average)
         scores[unit] = sum(idf[w] * tf * (K1 + 1) / (tf + norm) for w, tf in per_word.items())
-    for first, second in zip(parsed.terms, parsed.terms[1:], strict=False):
+    for first, second in zip(parsed.scored_terms, parsed.scored_terms[1:], strict=False):
         for unit, found in Counter(map(unit_of, near_starts(at[first], at[second]))).items():
             scores[unit] = scores.get(unit, 0.0) + NEAR_BOOST * (idf[first] + idf[second]) * found / (found + K1)
     if parsed.phrases:

@@ -18,6 +18,8 @@ MAX_QUERY_CHARS = 500
 _PHRASE = re.compile(r'"([^"]*)"')
 _SPEAKER = re.compile(r'(?:^|\s)speaker:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _EXCLUDED = re.compile(r"(?:^|\s)-(\w[^\s]*)")
+_LAST_WORD = re.compile(r"(?:^|\s)([^\W_][\w'’]*)$")  # a plain word ending the text, nothing after it
+PREFIX_MARK = "*"  # no index term holds it: the key under which a typed prefix's terms are ranked
 
 
 @dataclass(frozen=True)
@@ -28,14 +30,40 @@ class ParsedQuery:
     phrases: tuple[tuple[str, ...], ...]  # each must appear as written
     excluded: tuple[str, ...]  # none may appear
     speaker: str | None = None  # from `speaker:name` or `speaker:"full name"`
+    typed: str | None = None  # a word being typed, matched as a prefix (see `typed_prefix`)
+    prefix: tuple[str, ...] = ()  # the index terms of the catalog words `typed` begins
 
     @property
     def is_empty(self) -> bool:
-        return not (self.terms or self.phrases)
+        return not (self.terms or self.phrases or self.prefix)
+
+    @property
+    def prefix_key(self) -> str | None:
+        """The word under which the typed prefix's terms are ranked together, as one query word."""
+        return PREFIX_MARK + self.typed if self.prefix and self.typed else None
+
+    @property
+    def scored_terms(self) -> tuple[str, ...]:
+        """The unquoted words an item is scored on: the terms, then the typed prefix's key."""
+        return (*self.terms, self.prefix_key) if self.prefix_key else self.terms
+
+    def alternatives(self, word: str) -> tuple[str, ...]:
+        """The index terms a query word stands for: itself, or a prefix's completions."""
+        return self.prefix if word == self.prefix_key else (word,)
 
     @property
     def highlight_terms(self) -> frozenset[str]:
-        return frozenset(self.terms) | {word for phrase in self.phrases for word in phrase}
+        return frozenset(self.terms) | set(self.prefix) | {word for phrase in self.phrases for word in phrase}
+
+
+def typed_prefix(text: str) -> str | None:
+    """The word still being typed: a plain last word with nothing after it, not even a space,
+    outside quotes and not `-excluded`. As in Meilisearch, it is also matched as a prefix, so
+    results keep up with the keys ("stri" finds strides) instead of blinking to nothing."""
+    if text.count('"') % 2:
+        return None
+    found = _LAST_WORD.search(text[:MAX_QUERY_CHARS])
+    return found.group(1) if found else None
 
 
 def parse(text: str) -> ParsedQuery:

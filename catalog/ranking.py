@@ -87,7 +87,7 @@ def rank(
         if position and time.monotonic() > deadline:  # the first word always counts
             partial = True
             break
-        frequencies = {field: _frequencies(searcher, field, word) for field in FIELD_WEIGHTS}
+        frequencies = {field: _frequencies(searcher, field, parsed.alternatives(word)) for field in FIELD_WEIGHTS}
         weight = item_idf(stats, set().union(*frequencies.values()))
         wanted += weight
         of_word: dict[int, float] = {}
@@ -123,16 +123,18 @@ def idf(documents: int, holding: int) -> float:
     return math.log(1 + (documents - holding + 0.5) / (holding + 0.5))
 
 
-def _frequencies(searcher: Searcher, field: str, word: str) -> dict[int, float]:
-    """How often `word` occurs in `field` of each document holding it."""
-    try:
-        postings = searcher.reader().postings(field, word)
-    except TermNotFound:
-        return {}
-    found = {}
-    while postings.is_active():
-        found[postings.id()] = postings.weight()
-        postings.next()
+def _frequencies(searcher: Searcher, field: str, terms: tuple[str, ...]) -> dict[int, float]:
+    """How often the terms (a word, or the completions of a typed prefix) occur in `field` of
+    each document holding one."""
+    found: dict[int, float] = {}
+    for term in terms:
+        try:
+            postings = searcher.reader().postings(field, term)
+        except TermNotFound:
+            continue
+        while postings.is_active():
+            found[postings.id()] = found.get(postings.id(), 0.0) + postings.weight()
+            postings.next()
     return found
 
 

@@ -6,18 +6,22 @@ of each moment), and the highlighter marks it. `catalog search --json` prints th
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
+from whoosh.reading import IndexReader
 
 from catalog import engine, store
+from catalog.analysis import analyze, term_spans
 from catalog.generations import Generation
 from catalog.highlight import highlight, second_of_best_window
-from catalog.index_schema import FILTERS
+from catalog.index_schema import FIELD_WEIGHTS, FILTERS
 from catalog.links import item_path, moment_path, source_moment_url
-from catalog.query import ParsedQuery, parse
+from catalog.query import ParsedQuery, parse, typed_prefix
+from catalog.spelling import MAX_COMPLETIONS, Vocabulary
 from catalog.vocabulary import fold
 
 MAX_PER_PAGE = 50
@@ -25,6 +29,7 @@ DEFAULT_PER_PAGE = 10
 SHORT_SNIPPET_CHARS = 140
 MAX_PAGE = 100
 SORTS = ("relevance", "newest")
+MIN_WORD = 3  # letters a typed last word needs before it is searched as a whole word
 
 
 @dataclass(frozen=True)
@@ -64,17 +69,58 @@ def run_search(generation: Generation, db: Database, request: SearchRequest) -> 
     return doc
 
 
+def as_searched(text: str, vocabulary: Vocabulary, reader: IndexReader | None = None) -> tuple[ParsedQuery, str | None]:
+    """The query as it is searched, and its text when that differs from what was typed.
+
+    A word that is no catalog word but a typo of one is searched as that word; a word no item
+    contains is left out (unless nothing else is left). A last word still being typed that
+    begins catalog words stands for them (Meilisearch's prefix rule); it is neither corrected
+    nor left out, so results keep up with every key.
+    """
+    parsed = parse(text)
+    typing = typed_prefix(text)
+    spans = term_spans(parsed.words)
+    if typing and (not spans or spans[-1][1] != len(parsed.words) - len(typing)):
+        typing = None  # the last word belongs to a longer token: "five k" is 5000, "4 x 400" a relay
+    # A whole catalog word is searched as itself (measured: expanding it too cost the judged
+    # queries); one or two letters are not a word yet, whatever the catalog holds.
+    known = typing is not None and fold(typing) in vocabulary.counts
+    completions = vocabulary.completions(typing) if typing and (len(typing) < MIN_WORD or not known) else []
+    if completions and known:
+        completions = [fold(typing), *completions]  # "PR" is a word, and "pro…" may be coming
+    if typing and not completions and reader is not None and any(c.isdigit() for c in typing):
+        completions = _index_terms_starting(reader, analyze(typing))  # "4x40" begins 4x400, "vo2" vo2max
+    words = parsed.words[: len(parsed.words) - len(typing)].rstrip() if completions else parsed.words
+    fixed = vocabulary.correct(words) or words
+    corrected = vocabulary.without_unknown(fixed) or (fixed if fixed != words else None)
+    searched = parsed
+    if corrected is not None or completions:
+        searched = replace(parse(words if corrected is None else corrected), speaker=parsed.speaker)
+    if not completions:
+        return searched, corrected
+    prefix = tuple(dict.fromkeys(term for word in completions for term in analyze(word)[:1]))
+    return replace(searched, typed=fold(typing), prefix=prefix), f"{corrected} {typing}" if corrected else None
+
+
+def _index_terms_starting(reader: IndexReader, terms: list[str]) -> list[str]:
+    """The index terms (numbers and relays are no words of the vocabulary) that a typed
+    number begins, those most items hold first."""
+    if len(terms) != 1:
+        return []
+    found = {_text(term) for field in FIELD_WEIGHTS for term in reader.expand_prefix(field, terms[0])}
+    held = {term: max(reader.doc_frequency(field, term) for field in FIELD_WEIGHTS) for term in found}
+    return heapq.nlargest(MAX_COMPLETIONS, held, key=lambda term: (held[term], term))
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
 def _search(generation: Generation, db: Database, request: SearchRequest) -> dict:
-    """Search. A query word that is no catalog word but a typo of one is searched as that
-    word; a word no item contains is left out (unless nothing else is left). `suggestion`
-    then holds the query as searched."""
-    parsed = parse(request.q)
-    typed = parsed.text
-    vocabulary = generation.vocabulary
-    fixed = vocabulary.correct(parsed.words) or parsed.words
-    corrected = vocabulary.without_unknown(fixed) or (fixed if fixed != parsed.words else None)
-    if corrected:
-        parsed = replace(parse(corrected), speaker=parsed.speaker)
+    """Search, and the document of /api/search; `suggestion` holds the query as searched
+    when that is not what was typed."""
+    typed = parse(request.q).text
+    parsed, corrected = as_searched(request.q, generation.vocabulary, generation.shared_searcher.reader())
     filters = dict(request.filters)
     if parsed.speaker:
         filters["speaker"] = parsed.speaker

@@ -9,6 +9,8 @@ terms compare against the stem `relai`). rapidfuzz does the distance scan in C.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -20,6 +22,7 @@ from whoosh.analysis import STOP_WORDS
 from catalog.vocabulary import fold
 
 WORDS_FILE = "words.tsv"
+MAX_COMPLETIONS = 8  # catalog words a typed prefix stands for, the most frequent first
 MAX_TRACKED_PHRASES = 500_000  # two-word phrases counted at once (see count_words)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _FILLER = STOP_WORDS | {
@@ -79,13 +82,23 @@ def _phrase_word(word: str) -> bool:
 
 
 class Vocabulary:
-    """The words of one generation, bucketed by length for a quick typo scan."""
+    """The words of one generation, bucketed by length for a quick typo scan and sorted for
+    prefixes."""
 
     def __init__(self, counts: dict[str, int]):
         self.counts = counts
         self._by_length: dict[int, list[str]] = {}
         for word in counts:
             self._by_length.setdefault(len(word), []).append(word)
+        self._sorted = sorted(counts)
+
+    def completions(self, prefix: str, limit: int = MAX_COMPLETIONS) -> list[str]:
+        """The catalog's most frequent words that begin with `prefix` (folded), longer than it."""
+        prefix = fold(prefix)
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, prefix + "\U0010ffff", start)
+        longer = (word for word in self._sorted[start:end] if word != prefix)
+        return heapq.nlargest(limit, longer, key=lambda word: (self.counts[word], word))
 
     @classmethod
     def load(cls, folder: Path) -> Vocabulary:

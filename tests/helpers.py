@@ -42,7 +42,7 @@ class _ItemIdfBM25F(scoring.BM25F):
         self.stats = stats
 
     def idf(self, searcher, fieldname, text):
-        return item_idf(self.stats, {d for field in FIELD_WEIGHTS for d in _frequencies(searcher, field, text)})
+        return item_idf(self.stats, {d for field in FIELD_WEIGHTS for d in _frequencies(searcher, field, (text,))})
 
 
 def whooshs_bm25f(searcher: Searcher, stats: ItemStats) -> Searcher:

@@ -1,9 +1,10 @@
 """Query parsing: forgiving, bounded, and never an error (checked with hypothesis too)."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog.query import MAX_QUERY_CHARS, parse
+from catalog.query import MAX_QUERY_CHARS, parse, typed_prefix
 
 
 def test_words_phrases_exclusions_and_speaker():
@@ -49,3 +50,20 @@ def test_any_text_parses_within_bounds(text):
 )
 def test_operator_soup_parses(pieces):
     parse("".join(pieces))
+
+
+@pytest.mark.parametrize(
+    ("typed", "prefix"),
+    [
+        ("stri", "stri"),
+        ("4x400 rel", "rel"),
+        ("Harold Ok", "Ok"),
+        ("strides ", None),  # a space after it: the word is finished
+        ('"tempo ru', None),  # inside an open phrase: phrases are matched as written
+        ("tempo -ru", None),  # an excluded word is excluded as written
+        ("speaker:har", None),
+        ("", None),
+    ],
+)
+def test_the_word_being_typed_is_the_last_one_with_nothing_after_it(typed, prefix):
+    assert typed_prefix(typed) == prefix

@@ -129,3 +129,25 @@ def test_each_distance_form_finds_the_same_items(search, forms):
     found = [[r["id"] for r in search(form, per_page=50)["results"]] for form in forms]
     assert found[0], forms[0]
     assert all(ids == found[0] for ids in found), dict(zip(forms, found, strict=True))
+
+
+@pytest.mark.parametrize("query", ["4x400 relay", "strides before a race", "plyometrics", "Harold Okafor", "threshold"])
+def test_typing_a_query_key_by_key_never_finds_nothing(search, query):
+    """The last word is matched as a prefix while it is typed (Meilisearch's rule)."""
+    final = {result["id"] for result in search(query)["results"]}
+    for end in range(1, len(query) + 1):
+        typed = query[:end]
+        if typed.endswith(" "):
+            continue  # a finished word: searched as typed
+        doc = search(typed)
+        assert doc["total"] > 0, typed
+        if end >= len(query.split()[0]) + 3:  # a few letters into a later word: the final results show
+            assert final & {result["id"] for result in doc["results"]}, typed
+
+
+def test_a_word_being_typed_stands_for_the_words_it_begins(search):
+    doc = search("stri")
+    assert doc["suggestion"] is None and doc["results"][0]["id"] == "youtube:smplDrill02"
+    assert "<mark>strides</mark>" in doc["results"][0]["title_html"].lower()
+    assert search("stri ")["total"] == 0  # with a space after it, "stri" is a finished word: no such word
+    assert search("five k")["results"] == search("5K")["results"]  # "k" ends a distance, not a prefix
