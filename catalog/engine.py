@@ -6,6 +6,7 @@ parts); everything it returns is plain data, so the views never touch Whoosh obj
 
 from __future__ import annotations
 
+import heapq
 import time
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from catalog.moments import Moment
 from catalog.positions import docs_with_phrase
 from catalog.query import ParsedQuery
 from catalog.ranking import ItemStats
+from catalog.spelling import MAX_COMPLETIONS
 
 TIME_BUDGET = 2.0  # seconds for one item search
 MAX_FACET_VALUES = 40
@@ -99,6 +101,19 @@ def _allowed(
         held = set().union(*(docs_with_phrase(reader, name, phrase) for name in FIELD_WEIGHTS))
         allowed = held if allowed is None else allowed & held
     return allowed, False
+
+
+def terms_beginning(searcher: Searcher, prefix: str, limit: int = MAX_COMPLETIONS) -> list[str]:
+    """The index terms that begin with `prefix` (a typed number such as "4x40"), those most
+    items hold first."""
+    reader = searcher.reader()
+    found = {_text(term) for field in FIELD_WEIGHTS for term in reader.expand_prefix(field, prefix)}
+    held = {term: max(reader.doc_frequency(field, term) for field in FIELD_WEIGHTS) for term in found}
+    return heapq.nlargest(limit, held, key=lambda term: (held[term], term))
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def related(searcher: Searcher, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:

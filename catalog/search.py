@@ -6,22 +6,21 @@ of each moment), and the highlighter marks it. `catalog search --json` prints th
 
 from __future__ import annotations
 
-import heapq
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from sqlite_utils import Database
-from whoosh.reading import IndexReader
 
 from catalog import engine, store
 from catalog.analysis import analyze, term_spans
 from catalog.generations import Generation
 from catalog.highlight import highlight, second_of_best_window
-from catalog.index_schema import FIELD_WEIGHTS, FILTERS
+from catalog.index_schema import FILTERS
 from catalog.links import item_path, moment_path, source_moment_url
 from catalog.query import ParsedQuery, parse, typed_prefix
-from catalog.spelling import MAX_COMPLETIONS, Vocabulary
+from catalog.spelling import Vocabulary
 from catalog.vocabulary import fold
 
 MAX_PER_PAGE = 50
@@ -69,7 +68,9 @@ def run_search(generation: Generation, db: Database, request: SearchRequest) -> 
     return doc
 
 
-def as_searched(text: str, vocabulary: Vocabulary, reader: IndexReader | None = None) -> tuple[ParsedQuery, str | None]:
+def as_searched(
+    text: str, vocabulary: Vocabulary, index_terms: Callable[[str], list[str]] | None = None
+) -> tuple[ParsedQuery, str | None]:
     """The query as it is searched, and its text when that differs from what was typed.
 
     A word that is no catalog word but a typo of one is searched as that word; a word no item
@@ -88,8 +89,9 @@ def as_searched(text: str, vocabulary: Vocabulary, reader: IndexReader | None = 
     completions = vocabulary.completions(typing) if typing and (len(typing) < MIN_WORD or not known) else []
     if completions and known:
         completions = [fold(typing), *completions]  # "PR" is a word, and "pro…" may be coming
-    if typing and not completions and reader is not None and any(c.isdigit() for c in typing):
-        completions = _index_terms_starting(reader, analyze(typing))  # "4x40" begins 4x400, "vo2" vo2max
+    number = analyze(typing) if typing and any(c.isdigit() for c in typing) else []
+    if len(number) == 1 and not completions and index_terms is not None:
+        completions = index_terms(number[0])  # numbers are no words of the vocabulary: "4x40" begins 4x400
     words = parsed.words[: len(parsed.words) - len(typing)].rstrip() if completions else parsed.words
     fixed = vocabulary.correct(words) or words
     corrected = vocabulary.without_unknown(fixed) or (fixed if fixed != words else None)
@@ -102,25 +104,12 @@ def as_searched(text: str, vocabulary: Vocabulary, reader: IndexReader | None = 
     return replace(searched, typed=fold(typing), prefix=prefix), f"{corrected} {typing}" if corrected else None
 
 
-def _index_terms_starting(reader: IndexReader, terms: list[str]) -> list[str]:
-    """The index terms (numbers and relays are no words of the vocabulary) that a typed
-    number begins, those most items hold first."""
-    if len(terms) != 1:
-        return []
-    found = {_text(term) for field in FIELD_WEIGHTS for term in reader.expand_prefix(field, terms[0])}
-    held = {term: max(reader.doc_frequency(field, term) for field in FIELD_WEIGHTS) for term in found}
-    return heapq.nlargest(MAX_COMPLETIONS, held, key=lambda term: (held[term], term))
-
-
-def _text(term: str | bytes) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
 def _search(generation: Generation, db: Database, request: SearchRequest) -> dict:
     """Search, and the document of /api/search; `suggestion` holds the query as searched
     when that is not what was typed."""
     typed = parse(request.q).text
-    parsed, corrected = as_searched(request.q, generation.vocabulary, generation.shared_searcher.reader())
+    searcher = generation.shared_searcher
+    parsed, corrected = as_searched(request.q, generation.vocabulary, partial(engine.terms_beginning, searcher))
     filters = dict(request.filters)
     if parsed.speaker:
         filters["speaker"] = parsed.speaker
