@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, quote, urlparse
+from urllib.parse import parse_qs, quote, urlencode, urlparse
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
@@ -27,6 +27,16 @@ def moment_path(item_id: str, start: float | None) -> str:
     """Our page opened at a second (or at the item's top for untimed text)."""
     path = item_path(item_id)
     return path if start is None else f"{path}?t={int(start)}"
+
+
+def with_query(url: str, query: str) -> str:
+    """Our page's `url` carrying the search it was found by (`q`), so the page marks its words;
+    the parameter goes before any `#p-N` anchor."""
+    if not query.strip():
+        return url
+    path, hash_mark, anchor = url.partition("#")
+    joined = f"{path}{'&' if '?' in path else '?'}{urlencode({'q': query})}"
+    return joined + hash_mark + anchor
 
 
 def youtube_watch_url(video_id: str) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-KINDS = ("video", "podcast", "article", "workout")
+KINDS = ("video", "podcast", "article", "workout", "collection")
 CAPTION_SOURCES = ("manual", "auto", "none")
 MAX_SECONDS = 1_000_000  # about 11.5 days: longer than any recording a catalog holds
 FIRST_YEAR, LAST_YEAR = 1900, 2100

@@ -88,3 +88,33 @@ def m001_initial(db: Database) -> None:
         },
         pk="name",
     )
+
+
+@migrations()
+def m002_source_health_and_collections(db: Database) -> None:
+    """What /status and /healthz tell about each source, and the moments collections cite."""
+    sources = db.table("sources")
+    sources.add_column("last_success", str)  # when the source last read without failing
+    sources.add_column("failing_since", str)  # the start of its first failed run in a row
+    sources.add_column("failures", int, not_null_default=0)  # failed runs in a row
+    sources.add_column("notes", str)  # JSON: {"items": {item id: [notes]}, "run": [notes]}
+    sources.add_column("coverage", str)  # JSON: live items by caption source after the last run
+    sources.add_column("coverage_before", str)  # JSON: the same after the run before it
+    db.table("collection_links").create(
+        {
+            "collection_id": str,
+            "seq": int,  # the moment's place in its collection
+            "item_id": str,  # the cited item, when the link resolves
+            "start": int,
+            "end": int,
+            "problem": str,  # why the link does not resolve (then item_id may be null)
+        },
+        pk=("collection_id", "seq"),
+    )
+    db.table("collection_links").create_index(["item_id"])
+
+
+@migrations()
+def m003_source_titles(db: Database) -> None:
+    """The display title a source is given in sources.toml (visitors never see its config key)."""
+    db.table("sources").add_column("title", str)

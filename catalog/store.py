@@ -79,29 +79,35 @@ def change_kind(db: Database, item: Item) -> str:
     return "unchanged" if row == (content_hash(item), "live") else "updated"
 
 
-def save_item(db: Database, item: Item, now: str) -> str:
+def save_item(db: Database, item: Item, now: str, read: bool = True) -> str:
     """Insert or update one item with its segments, chapters and raw payload.
 
     Returns what `change_kind` said. An unchanged item only gets its last_seen
-    refreshed, so its rows (and its place in the index) stay as they are.
+    refreshed, so its rows (and its place in the index) stay as they are. An item
+    not `read` from its source this run (corrected again from what is stored) keeps
+    when it was last seen and checked, so its refresh and gone counts go on as before.
     """
     change = change_kind(db, item)
     with db.atomic():
         if change == "unchanged":
-            db.execute(
-                "update items set last_seen = ?, checked_at = ?, gone_count = 0 where id = ?",
-                [now, now, item.id],
-            )
+            if read:
+                db.execute(
+                    "update items set last_seen = ?, checked_at = ?, gone_count = 0 where id = ?",
+                    [now, now, item.id],
+                )
             return change
-        first_seen = db.execute("select first_seen from items where id = ?", [item.id]).fetchone()
+        before = db.execute(
+            "select first_seen, last_seen, checked_at, gone_count from items where id = ?", [item.id]
+        ).fetchone()
+        first_seen, last_seen, checked_at, gone_count = before or (now, now, now, 0)
         row = _item_row(item)
         row.update(
             content_hash=content_hash(item),
-            first_seen=first_seen[0] if first_seen else now,
-            last_seen=now,
-            checked_at=now,
+            first_seen=first_seen,
+            last_seen=now if read else last_seen,
+            checked_at=now if read else checked_at,
             status="live",
-            gone_count=0,
+            gone_count=0 if read else gone_count,
         )
         db.table("items").upsert(row, pk="id")
         db.execute("delete from segments where item_id = ?", [item.id])
@@ -200,6 +206,12 @@ def get_items(db: Database, item_ids: list[str]) -> dict[str, dict]:
     return {row["id"]: decode_item_row(row) for row in rows}
 
 
+def item_raw(db: Database, item_id: str) -> dict | None:
+    """The source payload kept with an item (None when it has none)."""
+    row = db.execute("select payload from raw where item_id = ?", [item_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
 def item_segments(db: Database, item_id: str) -> list[dict]:
     return list(
         db.query(
@@ -261,6 +273,33 @@ def live_texts(db: Database) -> Iterator[str]:
     for sql in queries:
         for (text,) in db.execute(sql):
             yield text or ""
+
+
+def names_as_written(db: Database) -> Iterator[tuple[str, str]]:
+    """("tag" or "person", name) for every tag, person and transcript speaker of the live items,
+    as their sources wrote them (the index folds them; the pages show them like this)."""
+    for tags, people in db.execute("select tags, people from items where status = 'live'"):
+        yield from (("tag", tag) for tag in json.loads(tags or "[]"))
+        yield from (("person", person) for person in json.loads(people or "[]"))
+    speakers = (
+        "select distinct s.speaker from segments s join items i on i.id = s.item_id"
+        " where i.status = 'live' and s.speaker is not null"
+    )
+    for (speaker,) in db.execute(speakers):
+        yield "person", speaker
+
+
+def save_source_title(db: Database, name: str, title: str | None) -> None:
+    """Record the display title sources.toml gives a source (None: it has none any more)."""
+    db.table("sources").upsert({"name": name, "title": title}, pk="name")
+
+
+def source_titles(db: Database) -> dict[str, str]:
+    """Each source's display `title` from sources.toml, by source name (a catalog written
+    before titles existed has none)."""
+    if "title" not in db.table("sources").columns_dict:
+        return {}
+    return {name: title for name, title in db.execute("select name, title from sources where title is not null")}
 
 
 def workouts_linking(db: Database, youtube_id: str) -> list[str]:

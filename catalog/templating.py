@@ -1,10 +1,16 @@
-"""Jinja filters for the pages: clock times and durations."""
+"""Jinja filters and labels for the pages: clock times, durations, dates and how each
+facet value reads. One place, so the page and the results app.js swaps in say the same."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
 
+from catalog.links import with_query
+from catalog.notes import notes_html
 from catalog.search import DEFAULT_PER_PAGE
+from catalog.web.labels import name_as_written, source_label
 
 
 def clock(seconds: float | int | None) -> str:
@@ -22,6 +28,17 @@ def duration(seconds: int | None) -> str:
         return ""
     minutes = round(seconds / 60)
     return f"{minutes // 60} h {minutes % 60:02} min" if minutes >= 60 else f"{minutes} min"
+
+
+def human_date(iso: str | None) -> str:
+    """ "21 May 2024" for "2024-05-21" (unambiguous in every English reading of dates)."""
+    if not iso:
+        return ""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
 
 
 def search_args(search, **changes) -> dict:
@@ -45,6 +62,15 @@ def page_args(search, page: int) -> dict:
     return search_args(search, page=page if page > 1 else None)
 
 
+def shown_facets(doc: dict, search) -> list[tuple[str, dict[str, int]]]:
+    """The facets worth a group of chips: those that still split the results, and those in use."""
+    return [
+        (name, counts)
+        for name, counts in doc["facets"].items()
+        if counts and len(counts) > (0 if search.filters.get(name) else 1)
+    ]
+
+
 FACET_LABELS = {
     "kind": "Kind",
     "tag": "Topic",
@@ -56,8 +82,23 @@ FACET_LABELS = {
 }
 
 
+KIND_LABELS = {
+    "video": "Video",
+    "podcast": "Podcast",
+    "article": "Article",
+    "workout": "Workout",
+    "collection": "Collection",
+}
 VALUE_LABELS = {
-    "duration": {"under-10": "Under 10 min", "10-30": "10–30 min", "30-60": "30–60 min", "over-60": "Over an hour"},
+    "kind": KIND_LABELS,
+    "year": {"unknown": "Undated"},
+    "duration": {
+        "under-10": "Under 10 min",
+        "10-30": "10–30 min",
+        "30-60": "30–60 min",
+        "over-60": "Over an hour",
+        "unknown": "Length unknown",
+    },
     "captions": {"manual": "Human transcript", "auto": "Auto-captions", "none": "No transcript"},
 }
 FACTS = {
@@ -65,7 +106,6 @@ FACTS = {
     "level": "Level",
     "equipment": "Equipment",
     "progression": "Progression",
-    "channel": "Channel",
 }
 
 
@@ -74,8 +114,19 @@ def facet_label(name: str) -> str:
 
 
 def facet_value(name: str, value: str) -> str:
-    """How a facet value reads on the page: "under-10" is "Under 10 min"."""
-    return VALUE_LABELS.get(name, {}).get(value, value)
+    """How a facet value reads on the page: "under-10" is "Under 10 min", the tag "m55" is
+    "M55" and the person "harold okafor" is "Harold Okafor", as their sources wrote them."""
+    return VALUE_LABELS.get(name, {}).get(value) or name_as_written(name, value) or value
+
+
+def episode_label(extra: dict) -> str:
+    """ "Season 3, episode 41" (or "Episode 41") from a podcast's numbers, else ""."""
+    episode, season = extra.get("episode_number"), extra.get("season_number")
+    if not isinstance(episode, int) or isinstance(episode, bool):
+        return ""
+    if isinstance(season, int) and not isinstance(season, bool):
+        return f"Season {season}, episode {episode}"
+    return f"Episode {episode}"
 
 
 def facts(extra: dict) -> list[tuple[str, str]]:
@@ -91,8 +142,14 @@ def facts(extra: dict) -> list[tuple[str, str]]:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(clock)
     app.add_template_filter(duration)
+    app.add_template_filter(human_date)
+    app.add_template_filter(notes_html, name="notes")
     app.add_template_global(facet_args)
     app.add_template_global(page_args)
+    app.add_template_global(shown_facets)
+    app.add_template_global(with_query)
     app.add_template_global(facet_label)
     app.add_template_global(facet_value)
     app.add_template_global(facts)
+    app.add_template_global(episode_label)
+    app.add_template_global(source_label)

@@ -12,14 +12,16 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from catalog import logs, store
+from catalog.durations import BadDuration, seconds_of
 from catalog.generations import LiveIndex, NoGeneration
 from catalog.search import SearchRequest, run_search
-from indexer import build, deploy
+from indexer import build, deploy, report_queries
 from indexer.config import ConfigError, load_config
 from indexer.lock import LockBusy, run_lock
 from indexer.run import rebuild_index, reindex
@@ -235,6 +237,34 @@ def _clock(seconds: float | None) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:>2}:{secs:02}"
 
 
+@cli.group("report")
+def report_group() -> None:
+    """Reports read back from what the catalog and the web wrote."""
+
+
+@report_group.command("queries")
+@click.option("--since", default="7d", show_default=True, help="How far back: 36h, 7d, 4w, …")
+@click.option(
+    "--log",
+    "log_files",
+    multiple=True,
+    default=("-",),
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    help="The web's JSON log (repeatable; .gz files too); - reads standard input.",
+)
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, 1000), help="Queries per list.")
+def report_queries_command(since: str, log_files: tuple[str, ...], top: int) -> None:
+    """The top queries, those with no results and those whose results were never opened."""
+    with _usage_error_on(BadDuration):
+        start = datetime.now(UTC) - timedelta(seconds=seconds_of(since))
+    if log_files == ("-",) and sys.stdin.isatty():
+        raise click.UsageError("give the web's log with --log FILE, or pipe it in (journalctl -o cat … | catalog …)")
+    lines = report_queries.log_lines(log_files, sys.stdin)
+    report = report_queries.summarise(report_queries.query_events(lines, start))
+    click.echo(report_queries.text(report, f"since {start:%Y-%m-%d %H:%M} UTC", top))
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
@@ -268,8 +298,8 @@ def gunicorn_args(bind: str, workers: int = 2, threads: int = 8) -> list[str]:
         "8190",  # which answers with its security headers (gunicorn's own 414 has none)
         "--access-logfile",
         "-",
-        "--access-logformat",  # the path without its query: a ?token= stays out of the log
-        '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"',
+        "--access-logformat",  # the path without its query and no referrer: no token, no search text
+        '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"',
         "app:create_app()",
     ]
 

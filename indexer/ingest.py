@@ -11,15 +11,19 @@ from __future__ import annotations
 import logging
 import math
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
 from catalog import runs, store
+from catalog.models import Item
+from indexer import corrections, corrections_file
 from indexer.config import SourceConfig
 from indexer.fetch import FetchPolicy
 from indexer.progress import progress
 from indexer.report import RunReport, SourceReport
+from indexer.source_notes import SourceNotes
 from indexer.sources import reader
 from indexer.sources.base import (
     ItemFailure,
@@ -42,16 +46,28 @@ def now_iso() -> str:
 
 
 def ingest(
-    db: Database, source: SourceConfig, run: RunReport, dry_run: bool = False, accept_empty: bool = False
+    db: Database,
+    source: SourceConfig,
+    run: RunReport,
+    dry_run: bool = False,
+    accept_empty: bool = False,
+    sharing: tuple[str, ...] = (),
 ) -> SourceReport:
     """Read one source and store what it brought. Whatever goes wrong in it fails this source
-    alone, with one line; its items stay as they were."""
+    alone, with one line; its items stay as they were. `sharing` names the sources reading its
+    corrections file, in the run's order (each corrects its own items)."""
     report = SourceReport(source.name)
     seen: set[str] = set()
     now = now_iso()
+    notes = SourceNotes.carried_over(runs.source_notes(db, source.name))
     try:
         context = _context(db, source)
-        _read(db, source, context, report, run, seen, now if not dry_run else None)
+        corrector = _corrector(source, sharing)
+        as_of = now if not dry_run else None
+        this = _Run(report, run, notes, corrector)
+        _read(db, source, context, this, seen, as_of)
+        if corrector:
+            _correct_stored(db, source, this, seen, as_of)
         if not seen and context.known and not report.failed and not accept_empty:
             raise SourceError(
                 f"it listed no items, though {len(context.known)} are in the catalog; they stay live "
@@ -65,7 +81,7 @@ def ingest(
                 report.unavailable = len(gone)
                 run.hiding |= gone
                 _note_change(db, run, gone)
-            runs.save_source(db, source.name, source.kind, run.run_id, None, context.state)
+            runs.save_source(db, source.name, source.kind, run.run_id, None, context.state, now, notes.stored(seen))
     except SourceError as exc:
         _source_failed(report, run.errors, str(exc))
     except ImportError as exc:
@@ -77,36 +93,86 @@ def ingest(
         _source_failed(report, run.errors, f"crashed: {failure_reason(exc, named=True)}")
     if report.error and not dry_run:
         _record_failed_source(db, source, run.run_id, report.error, seen, now)
+    if not dry_run:
+        store.save_source_title(db, source.name, source.options.get("title"))
     return report
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What reading one source adds to: its report, the run's, its notes, and its corrections."""
+
+    report: SourceReport
+    run: RunReport
+    notes: SourceNotes
+    corrector: corrections.Corrector | None
+    read: set[str] = field(default_factory=set)  # ids the reader gave in full
+
+    def note(self, notice: Notice, about_the_run: bool = False) -> None:
+        entry = {"item": notice.item, "message": notice.message}
+        self.report.notices.append(entry)
+        if about_the_run:
+            self.notes.add_to_run(entry)
+        else:
+            self.notes.add(entry)
+        log.info("%s: %s: %s", self.report.name, notice.item, notice.message)
+
+
 def _read(
-    db: Database,
-    source: SourceConfig,
-    context: SourceContext,
-    report: SourceReport,
-    run: RunReport,
-    seen: set[str],
-    now: str | None,
+    db: Database, source: SourceConfig, context: SourceContext, this: _Run, seen: set[str], now: str | None
 ) -> None:
     """Take in what the source's reader yields, storing items as of `now` (None: a dry run,
     which stores nothing); `seen` collects the ids the source still lists."""
     for result in progress(reader(source.kind).read(source, context), desc=source.name):
         if isinstance(result, Notice):
-            report.notices.append({"item": result.item, "message": result.message})
-            log.info("%s: %s: %s", source.name, result.item, result.message)
+            this.note(result)
         elif isinstance(result, ItemFailure):
-            _item_failed(report, run, result)
+            this.notes.item_skipped()
+            _item_failed(this.report, this.run, result)
         elif isinstance(result, Unchanged | SourceUnchanged):
+            this.notes.item_skipped()
             ids = context.known if isinstance(result, SourceUnchanged) else {result.item_id}
-            report.unchanged += len(ids - seen)
+            this.report.unchanged += len(ids - seen)
             seen |= ids
         else:
             seen.add(result.id)
-            change = store.save_item(db, result, now) if now else store.change_kind(db, result)
-            setattr(report, change, getattr(report, change) + 1)
-            if change != "unchanged" and now:
-                _note_change(db, run, {result.id})
+            this.read.add(result.id)
+            this.notes.item_read(result.id)
+            change = _store(db, result, this, now)
+            setattr(this.report, change, getattr(this.report, change) + 1)
+
+
+def _store(db: Database, item: Item, this: _Run, now: str | None, read: bool = True) -> str:
+    """Save one item (after the coach's corrections) as `read` from its source or not; returns
+    what that changed."""
+    if this.corrector:
+        item, notices = this.corrector.apply(item)
+        for notice in notices:
+            this.note(notice, about_the_run=True)
+    change = store.save_item(db, item, now, read) if now else store.change_kind(db, item)
+    if change != "unchanged" and now:
+        _note_change(db, this.run, {item.id})
+    return change
+
+
+def _corrector(source: SourceConfig, sharing: tuple[str, ...]) -> corrections.Corrector | None:
+    if "corrections" not in source.options:
+        return None
+    try:
+        return corrections.Corrector(corrections_file.load(source.path("corrections")), sharing or (source.name,))
+    except corrections_file.CorrectionsError as exc:  # applying none would undo the coach's corrections
+        raise SourceError(f"corrections {exc}") from None
+
+
+def _correct_stored(db: Database, source: SourceConfig, this: _Run, seen: set[str], now: str | None) -> None:
+    """Correct again the items the reader did not read this run, so an edited corrections file
+    takes effect tonight and a correction that stopped matching is reported every night."""
+    for result in corrections.stored_items(db, this.corrector, source.name, this.read):
+        if isinstance(result, Notice):
+            this.note(result, about_the_run=True)
+        elif _store(db, result, this, now, read=False) == "updated":
+            this.report.updated += 1
+            this.report.unchanged -= result.id in seen  # counted as unchanged when the reader listed it
 
 
 def _item_failed(report: SourceReport, run: RunReport, failure: ItemFailure) -> None:
@@ -128,7 +194,7 @@ def _record_failed_source(
     items it listed before failing are still there."""
     try:
         store.touch(db, seen, now)
-        runs.save_source(db, source.name, source.kind, run_id, error, None)
+        runs.save_source(db, source.name, source.kind, run_id, error, None, now)
     except sqlite3.Error as exc:  # the catalog cannot be written (a full disk): the summary still says it
         log.error("%s: its failure could not be recorded: %s", source.name, exc)
 

@@ -78,7 +78,11 @@ PATH = Option("a non-empty string (a path, relative to the config file's folder)
 HTTP_URL = Option('an http(s) URL such as "https://example.org/feed.xml"', _http_url)
 LANGUAGES = Option('a non-empty list of language codes such as ["en", "de"]', _list_of(_language), ["en"])
 
-COMMON = {"gone_after": Option("a whole number of runs, 1 or more", _number(1, integer=True), 3)}
+COMMON = {
+    "gone_after": Option("a whole number of runs, 1 or more", _number(1, integer=True), 3),
+    # what visitors read as the source's name (default: the feed's or channel's own name)
+    "title": Option('a non-empty string such as "Riverbend Run Club podcast"', _text),
+}
 NETWORK = {
     "allow_private_network": Option('true, false or a list of networks such as ["10.0.0.0/8"]', _networks),
     "timeout": Option("a number of seconds above 0", _number(0, above=True)),
@@ -89,6 +93,8 @@ NETWORK = {
     "max_new": Option("a whole number of items, 0 or more", _number(0, integer=True)),
 }
 POLITE_SLEEP = {"sleep": SECONDS.with_default(0.5)}  # between two fetches from the same site
+# the coach's transcript corrections (see indexer.corrections), for the kinds with timed transcripts
+CORRECTIONS = {"corrections": Option("the path of a corrections .toml file or of a folder of them", _text)}
 YTDLP = {
     "url": Option('a URL yt-dlp understands, such as "https://www.youtube.com/@coach/videos"', _text),
     "urls": Option("a non-empty list of URLs yt-dlp understands", _list_of(_text)),
@@ -99,24 +105,27 @@ YTDLP = {
     "sleep_subtitles": SECONDS.with_default(5.0),
     "sleep_videos": SECONDS.with_default(5.0),
     **NETWORK,
+    **CORRECTIONS,
 }
 
 # kind -> option name -> Option; the kinds are those of `indexer.sources.KINDS`.
 KIND_OPTIONS: dict[str, dict[str, Option]] = {
     "youtube": YTDLP,
     "video": YTDLP,
-    "ytdlp-folder": {"path": PATH, "languages": LANGUAGES},
+    "ytdlp-folder": {"path": PATH, "languages": LANGUAGES, **CORRECTIONS},
     "podcast": {
         "url": HTTP_URL,
         # transcript languages in order of preference; empty: the feed's own order
         "languages": Option('a list of language codes such as ["en"]', _list_of(_language, empty_ok=True), []),
         **NETWORK,
         **POLITE_SLEEP,
+        **CORRECTIONS,
     },
     "articles": {"feed": HTTP_URL, "sitemap": HTTP_URL, "path": PATH, **NETWORK, **POLITE_SLEEP},
     "workouts": {"path": PATH},
+    "collections": {"path": PATH},
 }
-REQUIRED = {"ytdlp-folder": ("path",), "podcast": ("url",), "workouts": ("path",)}
+REQUIRED = {"ytdlp-folder": ("path",), "podcast": ("url",), "workouts": ("path",), "collections": ("path",)}
 EXACTLY_ONE_OF = {"youtube": ("url", "urls"), "video": ("url", "urls"), "articles": ("feed", "sitemap", "path")}
 
 

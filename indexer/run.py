@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from catalog import runs, store
 from catalog.generations import live_name
-from indexer import build
+from indexer import build, collection_links, corrections
 from indexer.config import Config
 from indexer.ingest import ingest, now_iso
 from indexer.lock import run_lock
@@ -49,21 +49,61 @@ def reindex(
     A source named in `accept_empty` that lists nothing has its items hidden at once.
     """
     sources = [source for source in config.sources if not only or source.name in only]
+    sharing = corrections.sharing(config.sources)
     if dry_run:
         report = RunReport(run_id=None)
         db = store.open_for_dry_run(data_dir)
-        report.sources = [ingest(db, source, report, dry_run=True) for source in sources]
+        report.sources = [ingest(db, s, report, dry_run=True, sharing=sharing.get(s.name, ())) for s in sources]
         return report
     with run_lock(data_dir):
         db = store.open_for_writing(data_dir)
         report = RunReport(run_id=db.table("runs").insert({"started": now_iso(), "status": "running"}).last_pk)
-        report.sources = [ingest(db, source, report, accept_empty=source.name in accept_empty) for source in sources]
+        report.sources = [
+            ingest(db, s, report, accept_empty=s.name in accept_empty, sharing=sharing.get(s.name, ())) for s in sources
+        ]
         base = None if full or runs.index_behind(db, report.run_id) else build.extendable(data_dir, live_name(data_dir))
         if report.changed or base is None:
             with _kept_only_if_published(db, report):
                 _build_and_publish(db, data_dir, config, report, base)
+        _check_after_publishing(db, report, keep={s.name for s in config.sources} if not only else None)
         _record(db, report)
         return report
+
+
+def _check_after_publishing(db: Database, report: RunReport, keep: set[str] | None) -> None:
+    """What can only be judged once the catalog is as visitors see it: collection links that do
+    not resolve, and caption coverage that dropped. Notes of the sources they concern; a full
+    run also forgets the sources no longer configured (`keep`)."""
+    try:
+        if keep is not None:
+            runs.forget_sources(db, keep)
+        notes = collection_links.refresh(db)
+        for name, (before, now) in runs.record_coverage(db, [s.name for s in report.sources]).items():
+            drop = coverage_drop(before, now)
+            if drop:
+                notes[name].append({"item": "captions", "message": drop})
+        by_name = {s.name: s for s in report.sources}
+        for name in {*by_name, *notes}:
+            runs.save_check_notes(db, name, notes.get(name, []))
+            if name in by_name:
+                by_name[name].notices.extend(notes.get(name, []))
+        db.conn.commit()
+    except sqlite3.Error as exc:  # a full disk: the run still records itself if it can
+        log.error("the checks after publishing could not be recorded: %s", exc)
+        report.problems.append(f"the checks after publishing could not be recorded: {exc}")
+
+
+def coverage_drop(before: dict | None, now: dict) -> str | None:
+    """A warning when a smaller share of a source's live items has captions than after the last run."""
+    if not before:
+        return None
+    had, has = before["manual"] + before["auto"], now["manual"] + now["auto"]
+    of_before, of_now = sum(before.values()), sum(now.values())
+    if not of_before or has * of_before >= had * of_now:  # has/of_now >= had/of_before, without dividing by 0
+        return None
+    return (
+        f"caption coverage dropped: {has} of {of_now} live items have captions, {had} of {of_before} after the last run"
+    )
 
 
 @contextmanager

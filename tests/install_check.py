@@ -119,6 +119,10 @@ sitemap = "{base}/sitemap.xml"
 [sources.workouts]
 kind = "workouts"
 path = "{SAMPLE / "workouts"}"
+
+[sources.guides]
+kind = "collections"
+path = "{SAMPLE / "collections"}"
 """
     )
     return config
@@ -127,7 +131,7 @@ path = "{SAMPLE / "workouts"}"
 def check_every_source_indexed(output: str) -> None:
     lines = [line for line in output.splitlines() if ": " in line and " new, " in line]
     print("\n".join(lines))
-    expect(len(lines) == 6, f"expected a line for each of the 6 sources:\n{output}")
+    expect(len(lines) == 7, f"expected a line for each of the 7 sources:\n{output}")
     for line in lines:
         expect(line.endswith("— ok") and not line.split(": ", 1)[1].startswith("0 new"), f"not indexed: {line}")
 

@@ -141,7 +141,7 @@ def test_healthz(client, tmp_path):
     health = client.get("/healthz")
     body = health.get_json()
     assert health.status_code == 200 and body["status"] == "ok" and body["generation"].startswith("gen-")
-    assert body["items"]["live"] == 11 and body["last_run"]["status"] == "ok" and body["last_run"]["age_seconds"] >= 0
+    assert body["items"]["live"] == 12 and body["last_run"]["status"] == "ok" and body["last_run"]["age_seconds"] >= 0
     assert health.headers["Cache-Control"] == "no-cache"
     empty = create_app({"DATA_DIR": str(tmp_path)}).test_client().get("/healthz")
     assert empty.status_code == 503 and empty.get_json()["status"] == "no-catalog"

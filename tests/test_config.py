@@ -79,7 +79,7 @@ WRONG_VALUES = [  # (a source's valid keys, one more key, what the error says)
     (
         'kind = "workouts"\npath = "w"',
         "timeout = 5",
-        "unknown key 'timeout' (a workouts source takes gone_after, path)",
+        "unknown key 'timeout' (a workouts source takes gone_after, path, title)",
     ),
 ]
 

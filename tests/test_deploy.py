@@ -44,7 +44,7 @@ def site(data) -> tuple:
 
 @pytest.fixture(scope="module")
 def pack(sample_data, tmp_path_factory):
-    """A pack of the whole sample (11 items)."""
+    """A pack of the whole sample (12 items)."""
     from click.testing import CliRunner
 
     path = tmp_path_factory.mktemp("pack") / "catalog.tar"
@@ -69,7 +69,7 @@ def test_a_backup_is_one_self_contained_file(runner, fresh_data, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("backup")) == ["backup.db"]
     with closing(sqlite3.connect(tmp_path / "backup.db")) as db:
         assert db.execute("pragma journal_mode").fetchone() == ("delete",)  # no -wal needed beside it
-        assert db.execute("select count(*) from items").fetchone() == (11,)
+        assert db.execute("select count(*) from items").fetchone() == (12,)
 
 
 @pytest.mark.parametrize("command", ["backup", "pack"])
@@ -92,7 +92,7 @@ def test_restore_puts_a_backup_back_over_a_killed_runs_wal(runner, fresh_data, n
     leave_stale_wal(node)
     result = catalog(runner, node, "restore", str(tmp_path / "backup.db"))
     assert result.exit_code == 0, result.output
-    assert "(11 live items) and published index generation" in result.output
+    assert "(12 live items) and published index generation" in result.output
     assert live_items(node) == live_items(fresh_data)  # nothing of the killed run's WAL replayed into it
     assert "youtube:smplIntrv01?t=134" in catalog(runner, node, "search", "4x400 relay").output
 

@@ -18,7 +18,7 @@ from catalog.structured_data import json_ld, json_ld_script
 from catalog.web import discovery, get_db
 
 INTERVIEW = "youtube:smplIntrv01"
-SAMPLE_COUNT = 11
+SAMPLE_COUNT = 12
 HOSTILE = ["</script><script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"

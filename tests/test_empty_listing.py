@@ -96,18 +96,18 @@ def test_hiding_items_waits_for_a_generation_that_passes_its_checks(runner, fres
     result = catalog(runner, fresh_data, "reindex", "--config", str(config))
 
     assert result.exit_code == 1
-    assert "index NOT updated" in result.output and "under 90% of the live 11" in result.output
+    assert "index NOT updated" in result.output and "under 90% of the live 12" in result.output
     assert result.output.rstrip().endswith("(2 items gone from their sources stay live)")
     assert statuses(fresh_data, gone) == {"live"}
     everything = live_search(fresh_data, "", per_page=50)
-    assert everything["total"] == len(everything["results"]) == 11
+    assert everything["total"] == len(everything["results"]) == 12
     assert gone <= {r["id"] for r in everything["results"]}
 
     config.write_text(sample)  # the maintainer accepts the smaller catalog
     assert catalog(runner, fresh_data, "reindex", "--config", str(config)).exit_code == 0
     assert statuses(fresh_data, gone) == {"unavailable"}
     everything = live_search(fresh_data, "", per_page=50)
-    assert everything["total"] == len(everything["results"]) == 9
+    assert everything["total"] == len(everything["results"]) == 10
 
 
 def test_accept_empty_names_a_configured_source(runner, fresh_data):

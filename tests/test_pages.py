@@ -21,7 +21,7 @@ def test_home_has_a_search_box_and_the_latest_items(client):
 def test_results_page_without_javascript(client):
     html = page(client, "/search?q=4x400+relay")
     assert 'role="status"' in html
-    assert f'href="{INTERVIEW}?t=134"' in html
+    assert f'href="{INTERVIEW}?t=134&amp;q=4x400+relay"' in html  # the moment carries the query to mark
     assert "<mark>four by four hundred</mark>" in html
     assert 'href="/search?q=4x400+relay&amp;kind=video"' in html  # a facet link keeps the query
 
@@ -36,8 +36,9 @@ def test_item_page_player_starts_at_t(client):
     html = page(client, f"{INTERVIEW}?t=134")
     assert 'src="https://www.youtube-nocookie.com/embed/smplIntrv01?start=134&amp;enablejsapi=1' in html
     assert "Advice for older runners" in html  # chapters
-    assert re.search(r'<p id="s-\d+" data-start="[\d.]+" class="current"', html)
-    anchors = re.findall(r'<p id="s-(\d+)"', html)
+    current = re.findall(r'<span class="cue current" aria-current="true"[^>]* data-start="([\d.]+)">', html)
+    assert len(current) == 1 and 130 < float(current[0]) <= 134.99
+    anchors = re.findall(r'<span class="cue[^"]*"[^>]* id="s-(\d+)"', html)  # old #s-N links still land
     assert anchors == [str(n) for n in range(len(anchors))] and len(anchors) > 10
     assert "https://www.youtube.com/watch?v=smplIntrv01&amp;t=134s" in html
 
@@ -70,21 +71,24 @@ def test_status_page_shows_runs_sources_and_caption_coverage(client):
     assert "Run 1: ok" in html
     row = re.search(r'<th scope="row">videos</th>(.*?)</tr>', html, re.S).group(1)
     cells = re.findall(r"<td>(.*?)</td>", row)
-    assert cells[0] == "ytdlp-folder" and cells[2] == "ok"
-    assert cells[3:] == ["2", "1", "0"]  # manual, auto, none
+    assert cells[0] == "ytdlp-folder" and cells[1].startswith("<time datetime=") and cells[3] == "ok"
+    assert cells[4:] == ["2", "1", "0"]  # manual, auto, none
     assert "Index generation: <code>gen-" in html
 
 
 def test_results_page_says_what_a_typo_was_searched_as(client):
     html = page(client, "/search?q=relya")
     assert 'Showing results for <a href="/search?q=relay"><strong>relay</strong></a>' in html
-    assert f'href="{INTERVIEW}?t=134"' in html
+    assert f'href="{INTERVIEW}?t=134&amp;q=relay"' in html  # the query as searched marks the page
 
 
 def test_clip_links_give_the_embed_a_start_and_an_end(client):
     html = page(client, f"{INTERVIEW}?t=120&end=185")
     assert "/embed/smplIntrv01?start=120&amp;end=185&amp;" in html
-    assert 'data-end="185"' in html and "Clip 2:00–3:05" in html
+    assert 'data-end="185"' in html
+    assert re.search(r'From <a class="seek" href="\?t=120"[^>]*>2:00</a>', html)
+    assert '<option value="185" selected>3:05</option>' in html  # "until 3:05" in the share bar
+    assert 'data-link="/items/youtube:smplIntrv01?t=120&amp;end=185"' in html
     podcast = page(client, "/items/generic:riverbend-ep-042?t=61&end=90")
     assert ".mp3#t=61,90" in podcast
     assert "data-end" not in page(client, f"{INTERVIEW}?t=120&end=100")  # an end before the start is ignored
@@ -97,11 +101,14 @@ def test_related_items_cross_kinds(client):
     assert "youtube:smplDrill02" not in related
 
 
-def test_transcript_lines_offer_copy_links(client):
-    html = page(client, INTERVIEW)
-    links = re.findall(r'data-link="/items/youtube:smplIntrv01\?t=(\d+)"\s+data-source-link="([^"]+)"', html)
-    assert len(links) == html.count('<p id="s-')
-    assert all(source == f"https://www.youtube.com/watch?v=smplIntrv01&amp;t={t}s" for t, source in links)
+def test_the_share_bar_links_the_moment_and_the_original(client):
+    html = page(client, f"{INTERVIEW}?t=134&q=relay")
+    bar = re.search(r'<form class="share-bar"(.*?)</form>', html, re.S).group(1)
+    assert 'data-link="/items/youtube:smplIntrv01?t=134"' in bar  # the shared link leaves the query out
+    assert 'data-source-link="https://www.youtube.com/watch?v=smplIntrv01&amp;t=134s"' in bar
+    assert "Open the original at 2:14" in bar
+    seconds = [int(v) for v in re.findall(r'<option value="(\d+)"', bar)]
+    assert seconds and seconds == sorted(seconds) and seconds[0] > 134  # clip ends after the start
 
 
 def test_an_item_without_chapters_has_a_page(fresh_data):

@@ -57,7 +57,7 @@ def test_result_document_has_the_documented_keys(search):
 
 
 def test_results_cover_every_kind(search):
-    assert search()["facets"]["kind"] == {"article": 3, "podcast": 2, "video": 3, "workout": 3}
+    assert search()["facets"]["kind"] == {"article": 3, "collection": 1, "podcast": 2, "video": 3, "workout": 3}
 
 
 def test_kind_filter_and_facet_counts(search):

@@ -27,7 +27,8 @@ def test_migrations_are_idempotent(fresh_data):
     store.open_for_writing(fresh_data).close()
     db = store.open_for_writing(fresh_data)
     assert {"items", "segments", "chapters", "raw", "runs", "sources"} <= set(db.table_names())
-    assert [m["name"] for m in db.query("select name from _sqlite_migrations")] == ["m001_initial"]
+    applied = [m["name"] for m in db.query("select name from _sqlite_migrations")]
+    assert applied == ["m001_initial", "m002_source_health_and_collections", "m003_source_titles"]
 
 
 def test_save_reports_new_unchanged_updated(fresh_data):

@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     app.before_request(_start_clock)
     app.after_request(_http_caching)
     app.after_request(_log_request)
-    from catalog.web import api, discovery, guard, health, origin, pages, status  # the views need the helpers above
+    # the views need the helpers above
+    from catalog.web import api, collections, discovery, guard, health, origin, pages, query_log, status
 
     origin.init_app(app)
     app.register_blueprint(pages.bp)
@@ -35,6 +36,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(discovery.bp)
     app.register_blueprint(health.bp)
     status.init_app(app)
+    collections.init_app(app)
+    query_log.init_app(app)
     guard.init_app(app, api=api.bp, search_page="pages.results")
 
 
@@ -60,6 +63,7 @@ def search_request(args: Mapping[str, str]) -> SearchRequest:
 SHARED_CACHE = "public, max-age=60"
 FRESH = {"health.healthz"}
 _TOKEN_ARG = re.compile(r"(^|&)(token=)[^&]*")
+_SEARCH_ARG = re.compile(r"(^|&)(q=)[^&]*")
 
 
 def _http_caching(response: Response) -> Response:
@@ -80,12 +84,20 @@ def _start_clock() -> None:
     g.started = time.perf_counter()
 
 
+def _logged_query(query: str) -> str:
+    """The query string as logged: never a token, and no search text when the query log is off."""
+    query = _TOKEN_ARG.sub(r"\1\2…", query)
+    if not current_app.config.get("QUERY_LOG", True):
+        query = _SEARCH_ARG.sub(r"\1\2…", query)
+    return query[:200]
+
+
 def _log_request(response: Response) -> Response:
     """One structured line per request: what, how it went, how long it took."""
     fields = {
         "method": request.method,
         "path": request.path,
-        "query": _TOKEN_ARG.sub(r"\1\2…", request.query_string.decode("latin-1"))[:200],
+        "query": _logged_query(request.query_string.decode("latin-1")),
         "status": response.status_code,
         "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from catalog.generations import NoGeneration
 from catalog.search import run_search
@@ -22,6 +22,19 @@ def search():
         return jsonify(live_index().run(lambda generation: run_search(generation, get_db(), asked)))
     except NoGeneration as exc:
         return jsonify(error=str(exc)), 503
+
+
+@bp.get("/results")
+def results():
+    """The results region of /search, as HTML: what app.js swaps in as the visitor types. The
+    region is rendered by one template only (`_results.html`), so its labels, order and
+    formatting are the page's own; it is held to the API's rate limit, as typing is."""
+    asked = search_request(request.args)
+    try:
+        doc = live_index().run(lambda generation: run_search(generation, get_db(), asked))
+    except NoGeneration as exc:
+        return jsonify(error=str(exc)), 503
+    return render_template("_results.html", search=asked, doc=doc)
 
 
 @bp.get("/suggest")

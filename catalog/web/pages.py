@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from catalog import store
 from catalog.generations import NoGeneration
-from catalog.links import source_moment_url, web_url, youtube_id_from_url
+from catalog.links import moment_path, source_moment_url, web_url, youtube_id_from_url
+from catalog.marks import marked_html
+from catalog.query import MAX_QUERY_CHARS, parse
 from catalog.search import SearchRequest, related_items, run_search
+from catalog.transcript_view import transcript
 from catalog.web import get_db, live_index, search_request
-from catalog.web.discovery import item_head
+from catalog.web.discovery import TIMED_KINDS, item_head
 
 bp = Blueprint("pages", __name__)
 
@@ -41,18 +44,30 @@ def results():
     return render_template("results.html", search=asked, doc=doc)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page links to."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @bp.get("/items/<path:item_id>")  # an id may hold a slash (`<extractor>:<id>` from yt-dlp)
 def item(item_id: str):
     db = get_db()
     found = store.get_item(db, item_id)
     if found is None:
         abort(404)
+    timed = found["kind"] in TIMED_KINDS and bool(found["youtube_id"] or found["media_url"])
     start = request.args.get("t", type=int)
     start = max(0, start) if start is not None else None
     end = request.args.get("end", type=int)
     end = end if end is not None and start is not None and end > start else None
+    query = (request.args.get("q") or "")[:MAX_QUERY_CHARS]
     segments = store.item_segments(db, item_id)
     chapters = store.item_chapters(db, item_id)
+    terms = parse(query).highlight_terms if query.strip() else frozenset()
+    shown = None
+    if segments and not found["body_html"]:
+        shown = transcript(segments, chapters, at=start, terms=terms, auto=found["captions"] == "auto")
     try:
         related = live_index().run(lambda generation: related_items(generation, db, found))
     except NoGeneration:
@@ -60,17 +75,35 @@ def item(item_id: str):
     return render_template(
         "item.html",
         item=found,
+        timed=timed,
         start=start,
         end=end,
-        segments=segments,
-        current_seq=_segment_at(segments, start),
+        query=query,
+        transcript=shown,
+        body=marked_html(found["body_html"], terms) if found["body_html"] else None,
         chapters=chapters,
-        source_link=source_moment_url(found, start),
-        source_links={s["seq"]: source_moment_url(found, s["start"]) for s in segments},
+        share=_share(found, start, end, shown) if timed else None,
         video=_linked_video(db, found["extra"].get("video")),
         related=related,
         **item_head(found, chapters, segments, start, end),
     )
+
+
+def _share(item: dict, start: int | None, end: int | None, shown) -> dict:
+    """What the share bar offers: our link at the moment (with its clip end), the original
+    at the same second, and the seconds a clip may end at."""
+    at = start or 0
+    link = moment_path(item["id"], start)
+    choices = shown.until_choices(at) if shown else []
+    if end is not None and end not in choices:
+        choices = sorted({*choices, end})
+    return {
+        "start": at,
+        "end": end,
+        "link": f"{link}&end={end}" if end else link,
+        "source_link": source_moment_url(item, start),
+        "until": choices,
+    }
 
 
 def _linked_video(db, url: str | None) -> dict | None:
@@ -82,14 +115,3 @@ def _linked_video(db, url: str | None) -> dict | None:
     if ours:
         return {"url": ours["url"], "title": ours["title"]}
     return {"url": url, "title": url} if web_url(url) else None
-
-
-def _segment_at(segments: list[dict], second: int | None) -> int | None:
-    """The segment playing at `second`, to highlight it and scroll it into view."""
-    if second is None:
-        return None
-    current = None
-    for segment in segments:
-        if segment["start"] is not None and segment["start"] <= second:
-            current = segment["seq"]
-    return current

@@ -1,4 +1,6 @@
-"""`GET /status` for the maintainer: the last runs, each source's state, caption coverage.
+"""`GET /status` for the maintainer: each source's state (last success, failing since, failures
+in a row, caption coverage and its change since the run before, the warnings it carries), the
+last run's time, each recent error once, and the last runs.
 
 Run errors quote source URLs, paths and addresses, so the page answers only a request from
 this machine (loopback, not forwarded by a proxy we were not told about) or one carrying
@@ -16,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, make_response, render
 from catalog import runs, store
 from catalog.generations import NoGeneration
 from catalog.web import get_db, live_index
+from catalog.web.health import stale_sources
 from catalog.web.redact import redact_all
 
 bp = Blueprint("status", __name__)
@@ -43,10 +46,17 @@ def status() -> Response:
         generation = live_index().current().name
     except NoGeneration:
         generation = None
+    recent = runs.last_runs(db)
+    sources = runs.source_statuses(db)
+    stale = {source["name"] for source in stale_sources(db, current_app.config["STALE_AFTER_SECONDS"])}
+    failing_now = {(source["name"], source["last_error"]) for source in sources if source["failures"]}
     page = render_template(
         "status.html",
-        runs=redact_all(runs.last_runs(db)),
-        sources=redact_all(runs.source_statuses(db)),
+        runs=redact_all(recent),
+        last_run=redact_all(recent[0]) if recent else None,
+        sources=redact_all([{**source, "stale": source["name"] in stale} for source in sources]),
+        errors=redact_all(runs.distinct_errors(recent, shown_elsewhere=failing_now)),
+        stale_after=current_app.config["STALE_AFTER"],
         counts=store.counts(db),
         generation=generation,
     )

@@ -18,6 +18,7 @@ KINDS = {
     "podcast": "podcast",
     "articles": "articles",
     "workouts": "markdown_folder:workouts",
+    "collections": "collections",
 }
 
 

@@ -180,7 +180,17 @@ class _Episodes:
             thumbnail=episode.image or self.feed.image,
             captions="manual" if used else "none",
             media_url=episode.media_url,
-            extra={k: v for k, v in (("show", self.feed.title), ("hosts", hosts), ("guests", guests)) if v},
+            extra={
+                k: v
+                for k, v in (
+                    ("show", self.feed.title),
+                    ("hosts", hosts),
+                    ("guests", guests),
+                    ("episode_number", _whole_number(episode.raw.get("itunes_episode"))),
+                    ("season_number", _whole_number(episode.raw.get("itunes_season"))),
+                )
+                if v
+            },
             segments=tuple(segments),
             chapters=chapters,
             raw={
@@ -191,6 +201,12 @@ class _Episodes:
                 "transcript": {"url": used.url, "type": used.type} if used else None,
             },
         )
+
+
+def _whole_number(value: object) -> int | None:
+    """`itunes:episode` or `itunes:season` as a number, if it is a plain one ("41")."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
 def _file_name(url: str | None) -> str | None:

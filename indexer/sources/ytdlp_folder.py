@@ -25,6 +25,15 @@ from indexer.timed_text import segments_from
 _MEDIA_NUMBER = re.compile(r" \(\d+\)$")
 AUDIO_EXTS = {"mp3", "m4a", "aac", "ogg", "opus", "oga", "wav", "flac"}
 INFO_SUFFIX = ".info.json"
+# What an item keeps of its info.json for its page: the channel or show it is from (and the episode).
+EXTRA_KEYS = {
+    "channel": lambda value: isinstance(value, str),
+    "uploader": lambda value: isinstance(value, str),
+    "live_status": lambda value: isinstance(value, str),
+    "series": lambda value: isinstance(value, str),
+    "episode_number": lambda value: type(value) is int and 0 < value < 1_000_000,
+    "season_number": lambda value: type(value) is int and 0 < value < 1_000_000,
+}
 # Big lists yt-dlp keeps for downloading, of no use to a catalog; dropped from the raw copy.
 UNKEPT_KEYS = ("formats", "thumbnails", "automatic_captions", "heatmap", "requested_formats")
 
@@ -131,7 +140,7 @@ def _item(info: dict, source_name: str, caption: Track | None) -> Item:
         captions=caption.kind if caption else "none",
         media_url=None if is_youtube else info.get("url"),
         youtube_id=info["id"] if is_youtube else None,
-        extra={k: info[k] for k in ("channel", "uploader", "live_status") if info.get(k)},
+        extra={k: info[k] for k, wanted in EXTRA_KEYS.items() if info.get(k) and wanted(info[k])},
         segments=tuple(segments),
         chapters=_chapters(info),
         raw={"info": {k: v for k, v in info.items() if k not in UNKEPT_KEYS}, "caption": _raw_caption(caption)},

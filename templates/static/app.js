@@ -1,205 +1,219 @@
-// Progressive enhancement for the server-rendered pages: instant search through the JSON
-// API with the URL kept in step, keyboard navigation, copy-link buttons, and autocomplete.
+// Progressive enhancement for the server-rendered pages: results as you type from every search
+// box (the server renders the results region, this file swaps it in, with the URL kept in step),
+// a suggestion listbox (ARIA combobox), the filters dialog on phones, keyboard navigation,
+// copy-link buttons that work without the Clipboard API, and image fallbacks.
 // Every page works without this file.
 "use strict";
 
-const DEBOUNCE_MS = 200;
-const FACET_LABELS = { kind: "Kind", tag: "Topic", person: "Guest or host", year: "Year", duration: "Length", captions: "Captions" };
+const TYPING_MS = 150;
+const SUGGEST_MS = 100;
+const NARROW = "(max-width: 760px)";
 
 function el(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (name === "text") node.textContent = value;
-    else if (name === "html") node.innerHTML = value; // only for our escaped *_html fields
     else node.setAttribute(name, value === true ? "" : value);
   }
   for (const child of children) if (child) node.append(child);
   return node;
 }
 
-function clock(seconds) {
-  const s = Math.floor(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  const pad = (n) => String(n).padStart(2, "0");
-  return h ? `${h}:${pad(m)}:${pad(r)}` : `${m}:${pad(r)}`;
-}
+// ---- Results as you type --------------------------------------------------------------
 
-function duration(seconds) {
-  if (!seconds) return "";
-  const minutes = Math.round(seconds / 60);
-  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min` : `${minutes} min`;
-}
-
-// ---- Instant search -------------------------------------------------------------------
-
-function searchUrl(params) {
+function searchUrl(params, path = "/search") {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
   const text = query.toString();
-  return text ? `/search?${text}` : "/search";
+  return text ? `${path}?${text}` : path;
 }
 
 function stateFromLocation() {
-  return Object.fromEntries(new URLSearchParams(location.search));
+  return location.pathname === "/search" ? Object.fromEntries(new URLSearchParams(location.search)) : {};
 }
 
-function renderMoment(moment) {
-  const link = el("a", { class: "moment", href: moment.url }, [
-    moment.start !== null ? el("span", { class: "chip-time", text: clock(moment.start) }) : null,
-    moment.chapter ? el("span", { class: "chip-chapter", text: "Chapter:" }) : null,
-    moment.speaker ? el("span", { class: "chip-speaker", text: `${moment.speaker}:` }) : null,
-    el("span", { class: "chip-text", html: moment.text_html }),
-  ]);
-  const copy = moment.start !== null
-    ? el("button", { type: "button", class: "copy-link", "data-link": moment.url, "data-source-link": moment.source_url || "",
-        "aria-label": `Copy link to this moment (${clock(moment.start)})`, text: "Copy link" })
-    : null;
-  return el("li", {}, [link, copy]);
-}
+const filtersOf = (state) => Object.fromEntries(Object.entries(state).filter(([name]) => name !== "q" && name !== "page"));
 
-function renderResult(result) {
-  const meta = el("p", { class: "meta" }, [
-    el("span", { class: `badge badge-${result.kind}`, text: result.kind }),
-    result.published ? el("time", { datetime: result.published, text: result.published }) : null,
-    result.duration ? el("span", { text: duration(result.duration) }) : null,
-    el("span", { text: result.source }),
-  ]);
-  const thumb = el("a", { class: "thumb", href: result.url, tabindex: "-1", "aria-hidden": "true" }, [
-    result.thumbnail ? el("img", { src: result.thumbnail, alt: "", width: "160", height: "90", loading: "lazy", decoding: "async" }) : null,
-    el("span", { class: "thumb-kind", text: result.kind }),
-  ]);
-  const body = el("div", { class: "card-body" }, [
-    meta,
-    el("h3", {}, [el("a", { class: "result-link", href: result.url, html: result.title_html })]),
-    result.snippet_html ? el("p", { class: "snippet", html: result.snippet_html }) : null,
-    result.moments.length
-      ? el("ul", { class: "moments", "aria-label": `Moments in ${result.title}` }, result.moments.map(renderMoment))
-      : null,
-  ]);
-  return el("li", { class: "result" }, [el("article", { class: "card" }, [thumb, body])]);
-}
-
-function renderFacets(doc, state) {
-  return Object.entries(doc.facets).filter(([, counts]) => Object.keys(counts).length).map(([name, counts]) =>
-    el("section", {}, [
-      el("h2", { text: FACET_LABELS[name] || name }),
-      el("ul", { class: "chips" }, Object.entries(counts).map(([value, count]) => {
-        const active = state[name] === value;
-        const next = { ...state, [name]: active ? "" : value, page: "" };
-        return el("li", {}, [el("a", { class: active ? "chip active" : "chip", href: searchUrl(next), "data-facet": name,
-          "data-value": value, "aria-current": active ? "true" : null }, [value + " ", el("span", { class: "n", text: String(count) })])]);
-      })),
-    ]));
-}
-
-function renderHelp(doc, state) {
-  const items = Object.entries(doc.filters).map(([name, value]) =>
-    el("li", {}, [el("a", { href: searchUrl({ ...state, [name]: "", page: "" }), text: `Remove the filter ${(FACET_LABELS[name] || name).toLowerCase()}: ${value}` })]));
-  for (const tag of doc.related_tags) items.push(el("li", {}, [el("a", { href: searchUrl({ tag }), text: `Try the tag “${tag}”` })]));
-  return [el("p", { text: doc.query ? `Nothing matched “${doc.query}”.` : "Nothing matched." }), el("ul", {}, items)];
-}
-
-function renderPager(doc, state) {
-  const page = doc.page;
-  return [
-    page > 1 ? el("a", { rel: "prev", href: searchUrl({ ...state, page: page - 1 > 1 ? String(page - 1) : "" }), text: "Previous" }) : null,
-    el("span", { text: `Page ${page} of ${doc.pages}` }),
-    page < doc.pages ? el("a", { rel: "next", href: searchUrl({ ...state, page: String(page + 1) }), text: "Next" }) : null,
-  ].filter(Boolean);
-}
-
-function render(region, doc, state) {
-  const count = region.querySelector("#count");
-  count.textContent = `${doc.total} ${doc.total === 1 ? "result" : "results"}${doc.query ? ` for “${doc.query}”` : ""}`;
-  const suggestion = region.querySelector("#suggestion");
-  suggestion.hidden = !doc.suggestion;
-  suggestion.replaceChildren(...(doc.suggestion ? ["Showing results for ",
-    el("a", { href: searchUrl({ ...state, q: doc.suggestion }) }, [el("strong", { text: doc.suggestion })]),
-    doc.query ? ` (you typed “${doc.query}”).` : "."] : []));
-  region.querySelector("#facets").replaceChildren(...renderFacets(doc, state));
-  region.querySelector("#results").replaceChildren(...doc.results.map(renderResult));
-  const help = region.querySelector("#no-results");
-  help.hidden = doc.results.length > 0;
-  help.replaceChildren(...(doc.results.length ? [] : renderHelp(doc, state)));
-  const pager = region.querySelector("#pager");
-  pager.hidden = doc.pages < 2;
-  pager.replaceChildren(...(doc.pages < 2 ? [] : renderPager(doc, state)));
-  region.hidden = false;
-  const latest = document.getElementById("latest");
-  if (latest) latest.hidden = true;
+function resultsRegion() {
+  // The home and results pages hold the region; any other page gives its main to it.
+  let region = document.getElementById("results-region");
+  if (!region) {
+    region = el("div", { id: "results-region" }, [el("p", { id: "count", class: "count", role: "status" }), el("div", { id: "results-body" })]);
+    document.getElementById("main").replaceChildren(region);
+  }
+  return region;
 }
 
 function setupInstantSearch() {
   const form = document.querySelector("form[data-instant]");
-  const region = document.getElementById("results-region");
-  if (!form || !region) return;
+  if (!form) return;
   const input = form.querySelector("input[name=q]");
   let timer = null, controller = null;
 
   async function run(state, how) {
     if (controller) controller.abort();
     controller = new AbortController();
-    const api = new URLSearchParams(state);
+    let html;
     try {
-      const response = await fetch(`/api/search?${api}`, { signal: controller.signal, headers: { Accept: "application/json" } });
+      const response = await fetch(searchUrl(state, "/api/results"), { signal: controller.signal });
       if (!response.ok) return;
-      render(region, await response.json(), state);
-      const url = searchUrl(state);
-      if (how === "push") history.pushState(state, "", url);
-      else if (how === "replace") history.replaceState(state, "", url);
+      html = await response.text();
     } catch (error) {
-      if (error.name !== "AbortError") throw error;
+      if (error.name === "AbortError") return;
+      throw error;
     }
+    const next = new DOMParser().parseFromString(html, "text/html");
+    const region = resultsRegion();
+    region.querySelector("#count").textContent = next.getElementById("count").textContent;
+    region.querySelector("#results-body").replaceWith(next.getElementById("results-body"));
+    region.hidden = false;
+    const latest = document.getElementById("latest");
+    if (latest) latest.hidden = true;
+    document.title = `${state.q ? state.q + " · " : ""}${document.querySelector(".brand")?.textContent.trim() || ""}`;
+    const url = searchUrl(state);
+    if (how === "push") history.pushState(state, "", url);
+    else if (how === "replace") history.replaceState(state, "", url);
+    markBrokenImages();
   }
-
-  const filtersOf = (state) => Object.fromEntries(Object.entries(state).filter(([name]) => name !== "q" && name !== "page"));
 
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const state = { ...filtersOf(stateFromLocation()), q: input.value };
       const typing = location.pathname === "/search";
-      run(state, typing ? "replace" : "push");
-    }, DEBOUNCE_MS);
+      run({ ...filtersOf(stateFromLocation()), q: input.value }, typing ? "replace" : "push");
+    }, TYPING_MS);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
-    run({ ...filtersOf(stateFromLocation()), q: input.value }, "push");
+    run({ ...filtersOf(stateFromLocation()), q: input.value }, location.pathname === "/search" ? "replace" : "push");
   });
-  region.addEventListener("click", (event) => {
-    const link = event.target.closest("#facets a, #pager a, #suggestion a, #no-results a");
-    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("#results-region #results-body a:not(.result-link):not(.moment):not(.filters-button), .filters-dialog a[data-facet]");
+    if (!link || !link.pathname.startsWith("/search") || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
+    closeFilters();
     const state = Object.fromEntries(new URL(link.href).searchParams);
     input.value = state.q || "";
     run(state, "push");
   });
   window.addEventListener("popstate", () => {
+    if (location.pathname !== "/search") return location.reload();
     const state = stateFromLocation();
     input.value = state.q || "";
-    if (location.pathname === "/search") run(state, null);
-    else location.reload();
+    run(state, null);
   });
 }
 
-// ---- Autocomplete ---------------------------------------------------------------------
+// ---- Suggestions: an ARIA combobox with a listbox ---------------------------------------
 
 function setupSuggestions() {
-  const input = document.querySelector("input[list=suggestions]");
-  const list = document.getElementById("suggestions");
-  if (!input || !list) return;
-  let timer = null;
+  const input = document.querySelector("input[role=combobox]");
+  const list = input && document.getElementById(input.getAttribute("aria-controls"));
+  if (!list) return;
+  let timer = null, options = [], active = -1, asked = 0;
+
+  function close() {
+    list.hidden = true;
+    list.replaceChildren();
+    options = [];
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  function show(suggestions) {
+    options = suggestions.map((s, n) => el("li", { id: `q-option-${n}`, role: "option", "aria-selected": "false", "data-url": s.url, "data-kind": s.kind },
+      [el("span", { text: s.text }), el("span", { class: "kind", text: KIND_NAMES[s.kind] || s.kind })]));
+    active = -1;
+    list.replaceChildren(...options);
+    list.hidden = !options.length;
+    input.setAttribute("aria-expanded", String(options.length > 0));
+    input.removeAttribute("aria-activedescendant");
+  }
+  function move(step) {
+    if (!options.length) return;
+    if (active >= 0) options[active].setAttribute("aria-selected", "false");
+    const places = options.length + 1;  // the options, and the box itself (-1)
+    active = ((active + 1 + step + places) % places) - 1;
+    if (active < 0) return input.removeAttribute("aria-activedescendant");
+    options[active].setAttribute("aria-selected", "true");
+    options[active].scrollIntoView({ block: "nearest" });
+    input.setAttribute("aria-activedescendant", options[active].id);
+  }
+  function choose(option) {
+    const text = option.firstChild.textContent;
+    close();
+    if (option.dataset.kind === "phrase") {
+      input.value = text;
+      input.form.requestSubmit();
+    } else {
+      location.assign(option.dataset.url);
+    }
+  }
+
   input.addEventListener("input", () => {
     clearTimeout(timer);
     const prefix = input.value.trim();
-    if (prefix.length < 2) return list.replaceChildren();
+    if (prefix.length < 2) return close();
     timer = setTimeout(async () => {
+      const mine = ++asked;
       const response = await fetch(`/api/suggest?q=${encodeURIComponent(prefix)}`);
-      if (!response.ok) return;
-      const { suggestions } = await response.json();
-      list.replaceChildren(...suggestions.map((s) => el("option", { value: s.text, label: s.kind })));
-    }, DEBOUNCE_MS);
+      if (!response.ok || mine !== asked || document.activeElement !== input) return;
+      show((await response.json()).suggestions);
+    }, SUGGEST_MS);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (list.hidden) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      event.stopPropagation();
+      move(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      choose(options[active]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  input.form.addEventListener("submit", close);
+  input.addEventListener("blur", () => setTimeout(() => { if (document.activeElement !== input) close(); }, 150));
+  list.addEventListener("mousedown", (event) => event.preventDefault());  // keep focus in the box
+  list.addEventListener("click", (event) => {
+    const option = event.target.closest("[role=option]");
+    if (option) choose(option);
+  });
+}
+
+const KIND_NAMES = { title: "Title", tag: "Topic", person: "Person", chapter: "Chapter", phrase: "Search" };
+
+// ---- Filters on phones: a dialog -----------------------------------------------------------
+
+function closeFilters() {
+  const dialog = document.querySelector(".filters-dialog");
+  if (dialog?.open) dialog.close();
+}
+
+function setupFilters() {
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".filters-button");
+    const facets = document.getElementById("facets");
+    if (!button || !facets || !matchMedia(NARROW).matches) return;
+    event.preventDefault();
+    const home = facets.parentElement;
+    const dialog = el("dialog", { class: "filters-dialog", "aria-labelledby": "filters-title" }, [
+      el("div", { class: "dialog-head" }, [el("h2", { id: "filters-title", text: "Filters" }), el("button", { type: "button", text: "Done" })]),
+    ]);
+    dialog.append(facets);
+    dialog.querySelector("button").addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => {
+      home.append(facets);
+      dialog.remove();
+      button.focus();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
   });
 }
 
@@ -229,38 +243,76 @@ function setupKeyboard() {
 
 // ---- Copy link ------------------------------------------------------------------------
 
-function toast(message, action) {
+function toast(...content) {
   let box = document.getElementById("toast");
   if (!box) {
-    box = el("div", { id: "toast", class: "toast", role: "status", "aria-live": "polite" });
+    box = el("div", { id: "toast", class: "toast", role: "status" });
     document.body.append(box);
   }
-  box.replaceChildren(el("span", { text: message }), action || "");
+  box.replaceChildren(...content.filter(Boolean));
   box.hidden = false;
   clearTimeout(box.timer);
-  box.timer = setTimeout(() => { box.hidden = true; }, 6000);
+  box.timer = setTimeout(() => { if (!box.contains(document.activeElement)) box.hidden = true; }, 8000);
+  return box;
 }
 
-async function copy(text) {
-  await navigator.clipboard.writeText(text);
+async function copyText(text) {
+  // The Clipboard API exists only on https and localhost; on plain http (a LAN) the selection
+  // is copied the old way.
+  try {
+    if (navigator.clipboard?.writeText) { await navigator.clipboard.writeText(text); return true; }
+  } catch { /* refused: try the selection */ }
+  const area = el("textarea", { readonly: true, "aria-hidden": "true", class: "visually-hidden" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let copied = false;
+  try { copied = document.execCommand("copy"); } catch { copied = false; }
+  area.remove();
+  return copied;
+}
+
+async function offerCopy(link, source) {
+  if (!(await copyText(link))) {
+    // Nothing could copy: show the link selected, ready for the visitor's own copy.
+    const field = el("input", { type: "text", readonly: true, "aria-label": "Link to this moment", value: link });
+    toast(el("span", { text: "Copy this link:" }), field);
+    field.focus();
+    field.select();
+    return;
+  }
+  const offer = source ? el("button", { type: "button", class: "copy-source", text: "Copy the original's link instead" }) : null;
+  offer?.addEventListener("click", async () => {
+    if (await copyText(source)) toast(el("span", { text: "Original link copied" }));
+    else offerCopy(source, null);
+  });
+  toast(el("span", { text: "Link copied" }), offer);
 }
 
 function setupCopyLinks() {
-  document.addEventListener("click", async (event) => {
+  document.addEventListener("click", (event) => {
     const button = event.target.closest("button.copy-link");
     if (!button) return;
-    const ours = new URL(button.dataset.link, location.origin).href;
-    await copy(ours);
-    const source = button.dataset.sourceLink;
-    const offer = source ? el("button", { type: "button", class: "copy-source", text: "Copy the original's link instead" }) : null;
-    if (offer) offer.addEventListener("click", async () => { await copy(source); toast("Original link copied"); });
-    toast("Link copied", offer);
+    offerCopy(new URL(button.dataset.link, location.origin).href, button.dataset.sourceLink);
   });
 }
 
+// ---- Images that fail to load show the placeholder under them --------------------------
+
+function markBrokenImages() {
+  for (const img of document.images) if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) img.classList.add("img-failed");
+}
+
+function setupImageFallbacks() {
+  document.addEventListener("error", (event) => { if (event.target.tagName === "IMG") event.target.classList.add("img-failed"); }, true);
+  markBrokenImages();
+}
+
+setupImageFallbacks();
 document.addEventListener("DOMContentLoaded", () => {
   setupInstantSearch();
   setupSuggestions();
+  setupFilters();
   setupKeyboard();
   setupCopyLinks();
 });

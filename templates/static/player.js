@@ -1,6 +1,7 @@
-// The item page: a player that starts at ?t=, stops at &end=, seeks from the transcript and
-// chapters, highlights the line being said, and marks find-in-transcript hits on a timeline.
-// HTML5 audio/video directly; YouTube through its IFrame API when it can load.
+// The item page: a player that starts at ?t=, stops at &end=, seeks from the transcript's cues
+// and chapters, highlights the cue being said (scrolling the transcript panel, never the page),
+// keeps the share bar in step with seeks and the clip end, and marks find-in-transcript hits on
+// a timeline. HTML5 audio/video directly; YouTube through its IFrame API when it can load.
 "use strict";
 
 function html5Player(media) {
@@ -37,65 +38,128 @@ function youtubePlayer(iframe) {
 }
 
 function setupClip(media) {
-  const start = Number(media.dataset.start || 0), end = Number(media.dataset.end || 0);
+  const start = Number(media.dataset.start || 0);
   media.addEventListener("loadedmetadata", () => { if (start && media.currentTime < start) media.currentTime = start; }, { once: true });
-  if (end) {
-    // The media fragment (#t=start,end) already stops most browsers at the end; this covers the rest.
-    const stopAtEnd = () => {
-      if (media.currentTime < end - 0.25) return;
-      if (!media.paused) media.pause();
-      media.dataset.clipEnded = "true";
-    };
-    media.addEventListener("timeupdate", stopAtEnd);
-    media.addEventListener("pause", stopAtEnd);
-  }
+  // The media fragment (#t=start,end) already stops most browsers at the end; this covers the
+  // rest, and an end picked later in the share bar.
+  const stopAtEnd = () => {
+    const end = Number(media.dataset.end || 0);
+    if (!end || media.currentTime < end - 0.25 || media.currentTime > end + 2) return;
+    if (!media.paused) media.pause();
+    media.dataset.clipEnded = "true";
+  };
+  media.addEventListener("timeupdate", stopAtEnd);
+  media.addEventListener("pause", stopAtEnd);
 }
 
-function setupFollow(player, transcript) {
-  const lines = [...transcript.querySelectorAll("p[data-start]")].filter((p) => p.dataset.start !== "None");
-  const starts = lines.map((p) => Number(p.dataset.start));
+// ---- The transcript panel ---------------------------------------------------------------
+
+function showInPanel(panel, cue, smooth) {
+  // Scroll the panel alone (the page does not move) so the cue sits a fifth of the way down
+  // the part of the panel that is on screen, with the words before it above.
+  const box = panel.getBoundingClientRect();
+  const top = Math.max(box.top, 0), visible = Math.max(Math.min(box.bottom, innerHeight) - top, 48);
+  const offset = cue.getBoundingClientRect().top - top;
+  if (smooth && offset > visible * 0.1 && offset < visible * 0.75) return;
+  panel.scrollTo({ top: panel.scrollTop + offset - visible * 0.2, behavior: smooth ? "smooth" : "instant" });
+}
+
+function setupFollow(player, panel) {
+  const cues = [...panel.querySelectorAll(".cue[data-start]")];
+  const starts = cues.map((cue) => Number(cue.dataset.start));
   const follow = document.getElementById("follow");
-  let current = transcript.querySelector("p.current");
+  let current = panel.querySelector(".cue.current");
+  let reading = 0;  // when the visitor last scrolled the panel by hand: following waits a while
+  panel.addEventListener("wheel", () => { reading = Date.now(); }, { passive: true });
+  panel.addEventListener("touchmove", () => { reading = Date.now(); }, { passive: true });
   player.onTime(() => {
     const now = player.time();
     let low = 0, high = starts.length - 1, found = -1;
-    while (low <= high) { const mid = (low + high) >> 1; if (starts[mid] <= now) { found = mid; low = mid + 1; } else high = mid - 1; }
-    const line = found >= 0 ? lines[found] : null;
-    if (line === current) return;
+    while (low <= high) { const mid = (low + high) >> 1; if (starts[mid] <= now + 0.05) { found = mid; low = mid + 1; } else high = mid - 1; }
+    const cue = found >= 0 ? cues[found] : null;
+    if (cue === current) return;
     current?.classList.remove("current");
     current?.removeAttribute("aria-current");
-    current = line;
-    if (!line) return;
-    line.classList.add("current");
-    line.setAttribute("aria-current", "true");
-    if (follow?.checked) line.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    current = cue;
+    if (!cue) return;
+    cue.classList.add("current");
+    cue.setAttribute("aria-current", "true");
+    if (follow?.checked && Date.now() - reading > 4000) showInPanel(panel, cue, true);
   });
 }
 
-function setupSeekLinks(player) {
+// ---- Seeking and the share bar ------------------------------------------------------------
+
+function clock(seconds) {
+  const s = Math.floor(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const pad = (n) => String(n).padStart(2, "0");
+  return h ? `${h}:${pad(m)}:${pad(r)}` : `${m}:${pad(r)}`;
+}
+
+function shareBar() {
+  const form = document.querySelector("form.share-bar");
+  if (!form) return null;
+  const from = form.querySelector(".share-from a"), copy = form.querySelector(".copy-link");
+  const end = form.querySelector("select[name=end]"), original = form.querySelector(".share-original");
+  const base = form.getAttribute("action");
+  let start = Number(form.querySelector("input[name=t]").value);
+  const originalBase = original && new URL(original.href);
+
+  function update() {
+    const chosen = end && end.value && Number(end.value) > start ? Number(end.value) : null;
+    const link = `${base}?t=${start}${chosen ? `&end=${chosen}` : ""}`;
+    copy.dataset.link = link;
+    from.textContent = clock(start);
+    from.href = `?t=${start}`;
+    from.dataset.start = String(start);
+    form.querySelector("input[name=t]").value = String(start);
+    for (const option of end ? end.options : []) option.disabled = option.value !== "" && Number(option.value) <= start;
+    if (originalBase) {
+      const url = new URL(originalBase);
+      if (url.hash.startsWith("#t=")) url.hash = `t=${start}`;
+      else url.searchParams.set("t", `${start}s`);
+      original.href = url.href;
+      copy.dataset.sourceLink = url.href;
+      original.textContent = `Open the original at ${clock(start)}`;
+    }
+    const media = document.querySelector("audio#player, video#player");
+    if (media) media.dataset.end = chosen ? String(chosen) : "";
+    history.replaceState(null, "", link);
+  }
+  end?.addEventListener("change", update);
+  return { moveTo(seconds) { start = Math.floor(seconds); if (end && Number(end.value) <= start) end.value = ""; update(); } };
+}
+
+function setupSeeking(player, share) {
   document.addEventListener("click", (event) => {
-    const link = event.target.closest("a.seek[data-start]");
-    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const target = event.target.closest("a.seek[data-start], #transcript .cue[data-start]");
+    if (!target || event.ctrlKey || event.metaKey || event.shiftKey || getSelection().toString()) return;
     event.preventDefault();
-    const seconds = Number(link.dataset.start);
+    const seconds = Number(target.dataset.start);
     player.seek(seconds);
-    history.replaceState(null, "", `?t=${Math.floor(seconds)}`);
+    if (share) share.moveTo(seconds);
+    else history.replaceState(null, "", `?t=${Math.floor(seconds)}`);
   });
 }
 
-function setupFind(player, transcript) {
+// ---- Find in transcript -------------------------------------------------------------------
+
+function setupFind(player, panel) {
   const input = document.getElementById("find"), count = document.getElementById("find-count");
   const timeline = document.getElementById("timeline");
   if (!input) return;
-  const lines = [...transcript.querySelectorAll("p")];
-  const originals = new Map(lines.map((p) => [p, p.querySelector(".line").textContent]));
+  const cues = [...panel.querySelectorAll(".cue")];
+  const originals = new Map(cues.map((cue) => [cue, cue.innerHTML]));  // the server's query marks
   input.addEventListener("input", () => {
     const needle = input.value.trim().toLowerCase();
     const hits = [];
-    for (const p of lines) {
-      const text = originals.get(p), span = p.querySelector(".line");
+    let total = 0;
+    for (const cue of cues) {
+      if (!needle) { cue.innerHTML = originals.get(cue); continue; }
+      const text = cue.textContent, lower = text.toLowerCase();
+      let at = 0, index = lower.indexOf(needle);
+      if (index < 0) { cue.innerHTML = originals.get(cue); continue; }
       const parts = [];
-      let at = 0, index = needle ? text.toLowerCase().indexOf(needle) : -1;
       while (index >= 0) {
         parts.push(text.slice(at, index));
         const mark = document.createElement("mark");
@@ -103,44 +167,47 @@ function setupFind(player, transcript) {
         mark.textContent = text.slice(index, index + needle.length);
         parts.push(mark);
         at = index + needle.length;
-        index = text.toLowerCase().indexOf(needle, at);
-        hits.push(p);
+        index = lower.indexOf(needle, at);
+        total += 1;
       }
       parts.push(text.slice(at));
-      span.replaceChildren(...parts);
+      cue.replaceChildren(...parts);
+      hits.push(cue);
     }
-    count.textContent = needle ? `${hits.length} ${hits.length === 1 ? "match" : "matches"}` : "";
-    if (timeline) drawTimeline(timeline, player, [...new Set(hits)]);
+    count.textContent = needle ? `${total} ${total === 1 ? "match" : "matches"}` : "";
+    if (hits.length) showInPanel(panel, hits[0], false);
+    if (timeline) drawTimeline(timeline, player, panel, hits);
   });
 }
 
-function drawTimeline(timeline, player, hits) {
+function drawTimeline(timeline, player, panel, hits) {
   const total = Number(timeline.dataset.duration) || player.duration();
   timeline.replaceChildren();
   timeline.hidden = !hits.length || !total;
-  for (const p of hits) {
-    const start = Number(p.dataset.start);
+  for (const cue of hits) {
+    const start = Number(cue.dataset.start);
     if (Number.isNaN(start)) continue;
     const marker = document.createElement("button");
     marker.type = "button";
     marker.className = "marker";
     marker.style.left = `${Math.min(100, (start / total) * 100)}%`;
-    marker.setAttribute("aria-label", `Match at ${p.querySelector(".chip-time")?.textContent || start}`);
-    marker.addEventListener("click", () => { player.seek(start); p.scrollIntoView({ block: "center" }); });
+    marker.setAttribute("aria-label", `Match at ${clock(start)}`);
+    marker.addEventListener("click", () => { player.seek(start); showInPanel(panel, cue, false); });
     timeline.append(marker);
   }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   const element = document.getElementById("player");
-  const transcript = document.getElementById("transcript");
+  const panel = document.getElementById("transcript");
+  const current = panel?.querySelector(".cue.current");
+  if (current) showInPanel(panel, current, false);  // the line said at ?t=, before anything else
   if (!element) return;
   const player = element.tagName === "IFRAME" ? youtubePlayer(element) : html5Player(element);
   if (element.tagName !== "IFRAME") setupClip(element);
-  setupSeekLinks(player);
-  if (transcript) {
-    setupFollow(player, transcript);
-    setupFind(player, transcript);
+  setupSeeking(player, shareBar());
+  if (panel) {
+    setupFollow(player, panel);
+    setupFind(player, panel);
   }
-  document.querySelector("#transcript p.current")?.scrollIntoView({ block: "center" });
 });

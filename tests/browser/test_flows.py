@@ -33,7 +33,7 @@ def test_a_search_url_reproduces_its_page_and_works_without_javascript(browser, 
     expect(page.locator("#results .result").first).to_contain_text("Strides")
     page.locator("#facets a[data-facet=kind][data-value=workout]").click()
     expect(page).to_have_url(re.compile(r"kind=workout"))
-    expect(page.locator("#results .badge").first).to_have_text("workout")
+    expect(page.locator("#results .badge").first).to_have_text("Workout")
     context.close()
 
 
@@ -43,7 +43,7 @@ def test_facets_keep_the_url_in_step_and_back_works(page: Page, live_server: str
     page.evaluate("window.loadedOnce = true")
     page.locator("#facets a[data-facet=kind][data-value=workout]").click()
     expect(page).to_have_url(re.compile(r"/search\?q=strides&kind=workout$"))
-    expect(page.locator("#results .badge")).to_have_text(["workout"] * page.locator("#results .result").count())
+    expect(page.locator("#results .badge")).to_have_text(["Workout"] * page.locator("#results .result").count())
     assert page.locator("#results .result").count() < total
     assert page.evaluate("window.loadedOnce") is True
     page.go_back()
@@ -51,7 +51,7 @@ def test_facets_keep_the_url_in_step_and_back_works(page: Page, live_server: str
     expect(page.locator("#results .result")).to_have_count(total)
     page.go_forward()
     expect(page).to_have_url(re.compile(r"kind=workout$"))
-    expect(page.locator("#facets a[aria-current=true]")).to_contain_text("workout")
+    expect(page.locator("#facets a[aria-current=true]")).to_contain_text("Workout")
 
 
 def test_keyboard_slash_arrows_and_enter(page: Page, live_server: str):
@@ -87,7 +87,7 @@ def test_transcript_click_seeks_the_html5_player(page: Page, media_site: str):
     line.locator("a.seek").click()
     page.wait_for_function("s => Math.abs(document.getElementById('player').currentTime - s) < 1.5", arg=start)
     expect(page).to_have_url(re.compile(rf"\?t={int(start)}$"))
-    page.wait_for_function("() => document.querySelector('#transcript p.current') !== null")
+    page.wait_for_function("() => document.querySelector('#transcript .cue.current') !== null")
     chapter = page.locator("ol.chapters a.seek").nth(1)
     chapter_start = float(chapter.get_attribute("data-start"))
     chapter.click()
@@ -113,7 +113,7 @@ def test_find_in_transcript_marks_hits_on_the_timeline(page: Page, media_site: s
     markers = page.locator("#timeline .marker")
     assert 1 <= markers.count() <= hits
     markers.first.click()
-    first_line_start = float(page.locator("#transcript p:has(mark.find)").first.get_attribute("data-start"))
+    first_line_start = float(page.locator("#transcript .cue:has(mark.find)").first.get_attribute("data-start"))
     page.wait_for_function(
         "s => Math.abs(document.getElementById('player').currentTime - s) < 1.5", arg=first_line_start
     )
@@ -129,28 +129,64 @@ def test_copy_link_to_a_moment(page: Page, live_server: str):
     assert page.evaluate("navigator.clipboard.readText()") == "https://www.youtube.com/watch?v=smplIntrv01&t=134s"
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/search?q=4x400+relay",
-        "/search?q=zzzzqqq",
-        "/items/youtube:smplIntrv01?t=134",
-        "/items/article:masters-running-800m-after-50",
-        "/browse",
-    ],
-)
+AXE_PAGES = [
+    "/",
+    "/search?q=4x400+relay",
+    "/search?q=zzzzqqq",
+    "/items/youtube:smplIntrv01?t=134&q=4x400+relay",
+    "/items/generic:riverbend-ep-041?t=240",
+    "/items/article:masters-running-800m-after-50",
+    "/items/workout:race-week-strides-session",
+    "/browse",
+    "/items/youtube:nope",
+]
+WIDTHS = {390: 844, 1280: 800}
+
+
+def axe_context(browser, width: int, scheme: str):
+    context = browser.new_context(
+        viewport={"width": width, "height": WIDTHS[width]}, color_scheme=scheme, bypass_csp=True, is_mobile=width < 700
+    )
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+    return context
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violation(browser, live_server: str, path: str, scheme: str):
-    context = browser.new_context(color_scheme=scheme, bypass_csp=True)
+def test_axe_finds_no_serious_violation(browser, live_server: str, path: str, width: int, scheme: str):
+    context = axe_context(browser, width, scheme)
     page = context.new_page()
-    page.goto(live_server + path)
+    page.goto(live_server + path, wait_until="load")
     assert axe_violations(page) == []
     context.close()
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_with_the_suggestions_and_the_filters_dialog_open(browser, live_server: str, width: int, scheme: str):
+    context = axe_context(browser, width, scheme)
+    page = context.new_page()
+    page.goto(live_server + "/search?q=strides", wait_until="load")
+    page.get_by_label(SEARCH_BOX).fill("")
+    page.get_by_label(SEARCH_BOX).press_sequentially("stri", delay=40)
+    expect(page.get_by_role("listbox", name="Suggestions").get_by_role("option").first).to_be_visible()
+    page.get_by_label(SEARCH_BOX).press("ArrowDown")
+    assert axe_violations(page) == []
+    if width < 700:
+        page.get_by_label(SEARCH_BOX).press("Escape")
+        page.get_by_role("link", name="Filters").click()
+        dialog = page.get_by_role("dialog", name="Filters")
+        expect(dialog).to_be_visible()
+        expect(dialog.locator("a.chip").first).to_be_visible()
+        assert axe_violations(page) == []
+    context.close()
+
+
 @pytest.mark.parametrize("path", ["/", "/search?q=4x400+relay", "/items/youtube:smplIntrv01?t=134", "/browse"])
-def test_pages_are_light_and_do_not_shift(page: Page, live_server: str, path: str):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_are_light_and_do_not_shift(page: Page, live_server: str, path: str, width: int):
+    page.set_viewport_size({"width": width, "height": WIDTHS[width]})
     page.add_init_script(
         "window.shift = 0; new PerformanceObserver(list => list.getEntries()"
         ".forEach(e => { if (!e.hadRecentInput) window.shift += e.value; })).observe({type: 'layout-shift', buffered: true});"

@@ -4,8 +4,8 @@ The catalog of tests/reliability/xss_vectors.py is served as the site serves it,
 page is loaded with a dialog handler and a `window.__xss` marker watching. Nothing may fire,
 the marker must stay unset, the CSP must report no violation (each one would be hostile
 markup the policy had to stop), and the DOM may hold no event-handler attribute, scripting
-URL, script that is not ours, foreign element or iframe. Results are also rendered by app.js:
-paged through the JSON API and typed into (instant search and autocomplete).
+URL, script that is not ours, foreign element or iframe. Results are also swapped in by app.js:
+paged through /api/results and typed into (instant search and the suggestion listbox).
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ PROBE = """() => {
     if (tag === "script" && !ourScript) found.push(`script ${el.outerHTML.slice(0, 60)}`);
     const player = el.src && el.src.startsWith("https://www.youtube-nocookie.com/embed/");
     if (tag === "iframe" && !player) found.push(`iframe ${el.src}`);
-    if (tag === "form" && !el.classList.contains("search")) found.push(`form ${el.outerHTML.slice(0, 60)}`);
+    const ourForm = el.classList.contains("search")
+      || (el.classList.contains("share-bar") && el.getAttribute("action") === location.pathname);
+    if (tag === "form" && !ourForm) found.push(`form ${el.outerHTML.slice(0, 60)}`);
     if (el.matches(foreign)) found.push(`foreign <${tag}>`);
   }
   const csp = (window.__csp || []).splice(0);  // each violation is reported once
@@ -126,13 +128,13 @@ def test_results_rendered_by_app_js_run_no_vector(tab, site):
     page.goto(f"{site}/search?q=tempo&sort=newest&per_page=50", wait_until="load")
     while page.locator('#pager a[rel="next"]').count():  # app.js fetches and renders each page
         rendered += 1
-        with page.expect_response(lambda response: "/api/search" in response.url):
+        with page.expect_response(lambda response: "/api/results" in response.url):
             page.click('#pager a[rel="next"]')
         page.wait_for_function("document.querySelectorAll('#results > li').length > 0")
         failed += [f"{page.url}: {problem}" for problem in problems_now(page)]
     for vector in VECTORS:  # typed in: autocomplete on input, instant search on Enter
         page.fill("#q", vector.replace("\x00", ""))
-        with page.expect_response(lambda response: "/api/search" in response.url):
+        with page.expect_response(lambda response: "/api/results" in response.url):
             page.press("#q", "Enter")
         failed += [f"typed {vector!r}: {problem}" for problem in problems_now(page)]
     print(

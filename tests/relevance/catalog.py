@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
 CORPUS = REPO / "tests" / "fixtures" / "corpus"
 CORPUS_ARTICLES = ("skirtrunner", "runwith-show-notes")
+PATH_KEYS = ("path", "corrections")  # the sample's options that name files, relative to its folder
 
 
 def build(data_dir: Path, work_dir: Path) -> RunReport:
@@ -38,7 +39,10 @@ def sources() -> dict[str, dict[str, str]]:
     """Every source of the evaluation catalog, with absolute paths: name -> options."""
     with open(SAMPLE / "sources.toml", "rb") as handle:
         sample = tomllib.load(handle)["sources"]
-    tables = {name: {**table, "path": str((SAMPLE / table["path"]).resolve())} for name, table in sample.items()}
+    tables = {
+        name: {**table, **{key: str((SAMPLE / table[key]).resolve()) for key in PATH_KEYS if key in table}}
+        for name, table in sample.items()
+    }
     for folder in CORPUS_ARTICLES:
         tables[folder] = {"kind": "articles", "path": str(CORPUS / "articles" / folder)}
     return tables

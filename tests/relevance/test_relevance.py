@@ -93,6 +93,7 @@ def test_the_evaluation_catalog_indexes_every_file(relevance_catalog):
         "podcast": 2,
         "articles": 3,
         "workouts": 3,
+        "collections": 1,
         "skirtrunner": 18,
         "runwith-show-notes": 14,
     }
