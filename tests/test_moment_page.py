@@ -262,3 +262,17 @@ def test_an_episode_without_a_player_still_shows_its_artwork(fresh_data):
     tree = lxml.html.fromstring(page(client, "/items/podcast:x"))
     assert tree.xpath(f"//*[{has('artwork')}]/img/@src") == [art]
     assert not tree.xpath('//form[@class="share-bar"]')  # nothing to play, nothing to share at a second
+
+
+def test_find_in_transcript_finds_words_as_search_does(client):
+    """One analyzer everywhere: "running" finds run, runs and running, as the search would."""
+    found = client.get("/api/items/generic:riverbend-ep-041/find?q=running").get_json()
+    marked = {m.lower() for _, html in found["cues"] for m in re.findall(r"<mark>(.*?)</mark>", html)}
+    assert {"run", "runs", "running"} <= marked and "runners" not in marked
+    assert found["matches"] == sum(html.count("<mark>") for _, html in found["cues"])
+    typing = client.get("/api/items/generic:riverbend-ep-041/find?q=carbo").get_json()  # a word being typed
+    assert {"carbohydrate", "carbohydrates"} <= {
+        m.lower() for _, html in typing["cues"] for m in re.findall(r"<mark>(.*?)</mark>", html)
+    }
+    assert client.get("/api/items/generic:riverbend-ep-041/find?q=").get_json()["cues"] == []
+    assert client.get("/api/items/nothing:here/find?q=run").status_code == 404

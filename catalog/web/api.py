@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
+from catalog import store
 from catalog.generations import NoGeneration
-from catalog.search import run_search
+from catalog.query import MAX_QUERY_CHARS, parse
+from catalog.search import as_searched, run_search
+from catalog.transcript_view import transcript
 from catalog.web import get_db, live_index, search_request
 
 OPENAPI = Path(__file__).with_name("openapi.json")
@@ -35,6 +38,31 @@ def results():
     except NoGeneration as exc:
         return jsonify(error=str(exc)), 503
     return render_template("_results.html", search=asked, doc=doc)
+
+
+@bp.get("/items/<path:item_id>/find")
+def find(item_id: str):
+    """Where the words of `q` are said in one item's transcript, found as search finds them
+    (the index analyzer: "run" finds "running"; a last word still being typed finds the words it
+    begins): the place of each cue that holds them, with its text and the hits in <mark>."""
+    db = get_db()
+    item = store.get_item(db, item_id)
+    if item is None:
+        abort(404)
+    asked = (request.args.get("q") or "")[:MAX_QUERY_CHARS]
+    try:
+        parsed = live_index().run(lambda generation: as_searched(asked, generation.vocabulary)[0])
+    except NoGeneration:
+        parsed = parse(asked)
+    shown = transcript(
+        store.item_segments(db, item_id),
+        store.item_chapters(db, item_id),
+        terms=parsed.highlight_terms if asked.strip() else frozenset(),
+        auto=item["captions"] == "auto",
+    )
+    cues = [str(cue.html) for paragraph in shown.paragraphs for cue in paragraph.cues]
+    hits = [[place, html] for place, html in enumerate(cues) if "<mark>" in html]
+    return jsonify(query=asked, matches=sum(html.count("<mark>") for _, html in hits), cues=hits)
 
 
 @bp.get("/suggest")

@@ -144,39 +144,49 @@ function setupSeeking(player, share) {
 
 // ---- Find in transcript -------------------------------------------------------------------
 
+// The server finds the words as search does (one analyzer: "run" finds "running"), and sends
+// back the cues that hold them with the hits marked; this only swaps them in.
 function setupFind(player, panel) {
   const input = document.getElementById("find"), count = document.getElementById("find-count");
   const timeline = document.getElementById("timeline");
   if (!input) return;
   const cues = [...panel.querySelectorAll(".cue")];
-  const originals = new Map(cues.map((cue) => [cue, cue.innerHTML]));  // the server's query marks
-  input.addEventListener("input", () => {
-    const needle = input.value.trim().toLowerCase();
-    const hits = [];
-    let total = 0;
-    for (const cue of cues) {
-      if (!needle) { cue.innerHTML = originals.get(cue); continue; }
-      const text = cue.textContent, lower = text.toLowerCase();
-      let at = 0, index = lower.indexOf(needle);
-      if (index < 0) { cue.innerHTML = originals.get(cue); continue; }
-      const parts = [];
-      while (index >= 0) {
-        parts.push(text.slice(at, index));
-        const mark = document.createElement("mark");
-        mark.className = "find";
-        mark.textContent = text.slice(index, index + needle.length);
-        parts.push(mark);
-        at = index + needle.length;
-        index = lower.indexOf(needle, at);
-        total += 1;
-      }
-      parts.push(text.slice(at));
-      cue.replaceChildren(...parts);
-      hits.push(cue);
+  const originals = cues.map((cue) => cue.innerHTML);  // the server's marks of the search query
+  const endpoint = `/api${location.pathname}/find`;
+  let asked = 0, timer = null;
+  const restore = () => cues.forEach((cue, place) => { cue.innerHTML = originals[place]; });
+  async function find() {
+    const needle = input.value, ticket = ++asked;
+    if (!needle.trim()) {
+      restore();
+      count.textContent = "";
+      if (timeline) drawTimeline(timeline, player, panel, []);
+      return;
     }
-    count.textContent = needle ? `${total} ${total === 1 ? "match" : "matches"}` : "";
+    let found;
+    try {
+      const answer = await fetch(`${endpoint}?q=${encodeURIComponent(needle)}`);
+      if (!answer.ok) return;
+      found = await answer.json();
+    } catch {
+      return;  // offline or rate limited: the last answer stays
+    }
+    if (ticket !== asked) return;  // a later keystroke has asked again
+    restore();
+    const hits = [];
+    for (const [place, html] of found.cues) {
+      if (!cues[place]) continue;
+      cues[place].innerHTML = html;  // escaped by the server, its only markup <mark>
+      cues[place].querySelectorAll("mark").forEach((mark) => mark.classList.add("find"));
+      hits.push(cues[place]);
+    }
+    count.textContent = `${found.matches} ${found.matches === 1 ? "match" : "matches"}`;
     if (hits.length) showInPanel(panel, hits[0], false);
     if (timeline) drawTimeline(timeline, player, panel, hits);
+  }
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(find, 120);
   });
 }
 
