@@ -7,7 +7,10 @@ import re
 
 import nh3
 
-_BLOCK_TAG = re.compile(r"<(?=/?(?:p|br|div|li|h[1-6]|blockquote|tr|td)\b)", re.IGNORECASE)
+_LINK = re.compile(r"<a\s[^>]*?href=[\"'](https?://[^\"'\s]+)[\"'][^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|blockquote|tr|ul|ol)\b[^>]*>", re.IGNORECASE)
+_BREAK = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
+_ITEM = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr")
 ALLOWED_ATTRIBUTES = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
@@ -20,9 +23,16 @@ def sanitize(html: str) -> str:
     return nh3.clean(html, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"})
 
 
-def plain_text(markup: str, limit: int) -> str:
-    """HTML (show notes, summaries) as one line of text, cut at a word after `limit` characters."""
-    text = " ".join(html.unescape(nh3.clean(_BLOCK_TAG.sub(" <", markup), tags=set())).split())
+def notes_text(markup: str, limit: int) -> str:
+    """HTML show notes as plain text that keeps their shape: paragraphs apart, list items as
+    "- " lines, line breaks, and links as Markdown `[label](url)` (the pages make those links
+    again, see `catalog.notes`); cut at a word after `limit` characters."""
+    text = _LINK.sub(lambda m: f"[{m.group(2)}]({m.group(1)})", markup)
+    text = _ITEM.sub("\n- ", _BREAK.sub("\n", _BLOCK.sub("\n\n", text)))
+    text = html.unescape(nh3.clean(text, tags=set()))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0] + " …"
+    cut = text[:limit]
+    return cut[: max(cut.rfind(" "), cut.rfind("\n"), 0) or limit].rstrip() + " …"

@@ -9,7 +9,7 @@ import pytest
 
 from indexer.config import SourceConfig
 from indexer.fetch import FetchPolicy
-from indexer.html_clean import plain_text
+from indexer.html_clean import notes_text
 from indexer.sources import podcast
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged
 from indexer.sources.podcast_feed import DESCRIPTION_CHARS, chapters_from_json, duration_seconds
@@ -104,7 +104,7 @@ def test_every_transcript_format_is_indexed(fixture_server, served, fmt):
     (item,) = items_of(read_all(source(url))).values()
     assert item.captions == "manual" and item.raw["transcript"] == {"url": served[fmt], "type": mime}
     assert item.segments and all(s.start is not None for s in item.segments)
-    assert item.description == "Show notes of Trailer talk. Second paragraph."
+    assert item.description == "Show notes of Trailer talk.\n\nSecond paragraph."  # paragraphs kept apart
     assert speakers <= {s.speaker for s in item.segments}
 
 
@@ -429,10 +429,17 @@ def test_item_ids_are_the_guid_or_its_hash():
     assert podcast.item_id(guid) == "podcast:" + hashlib.sha1(guid.encode()).hexdigest()[:16]
 
 
-def test_show_notes_become_short_plain_text():
-    notes = "<p>Tempo &amp; hills</p><p>Next<br>line</p><script>alert(1)</script>" + "<p>word</p>" * 400
-    text = plain_text(notes, DESCRIPTION_CHARS)
-    assert text.startswith("Tempo & hills Next line word") and "alert" not in text
+def test_show_notes_become_plain_text_that_keeps_their_shape():
+    notes = (
+        '<p>Tempo &amp; hills with <a href="https://coach.example/plan" onclick="x()">the <b>plan</b></a></p>'
+        "<p>Next<br>line</p><ul><li>strides</li><li>drills</li></ul><script>alert(1)</script>"
+        '<p><a href="javascript:alert(2)">bad</a></p>' + "<p>word</p>" * 400
+    )
+    text = notes_text(notes, DESCRIPTION_CHARS)
+    assert text.startswith(
+        "Tempo & hills with [the plan](https://coach.example/plan)\n\nNext\nline\n\n- strides\n- drills"
+    )
+    assert "alert" not in text and "javascript" not in text and "onclick" not in text and "\n\nbad\n\n" in text
     assert len(text) <= 1002 and text.endswith(" …")
 
 

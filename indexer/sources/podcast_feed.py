@@ -24,7 +24,7 @@ from xml.etree.ElementTree import Element
 import feedparser
 
 from catalog.models import Chapter
-from indexer.html_clean import plain_text
+from indexer.html_clean import notes_text
 from indexer.safe_xml import parse_xml
 from indexer.sources.base import ItemFailure, SourceError, item_results
 from indexer.transcripts import json_list, transcript_format
@@ -167,7 +167,7 @@ def _episode(entry: dict, base: str) -> Episode:
         link=_absolute(base, link) or media_url,
         published=_published(entry),
         duration=duration_seconds(entry.get("itunes_duration")),
-        description=plain_text(notes, DESCRIPTION_CHARS),
+        description=notes_text(notes, DESCRIPTION_CHARS),
         image=_absolute(base, (entry.get("image") or {}).get("href")),
         tags=tuple(dict.fromkeys(t["term"].strip() for t in entry.get("tags", ()) if (t.get("term") or "").strip())),
         raw=_plain(entry),
