@@ -13,8 +13,8 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 
 from catalog import logs, web
-from catalog.store import CatalogMissing
-from catalog.templating import register_filters
+from catalog.storage.store import CatalogMissing
+from catalog.web.templating import register_filters
 
 TEMPLATES = Path(str(files("catalog.web.templates")))  # the repo's templates/, wherever it is installed
 TEXT_SETTINGS = ("STATUS_TOKEN", "SITE_URL")

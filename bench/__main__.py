@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from bench import build, corpus, fts5, http_load, queries, report
-from catalog import store
+from catalog.storage import store
 
 CACHE = Path.home() / ".cache" / "coach-catalog-bench"
 

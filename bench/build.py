@@ -29,9 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import corpus
-from catalog import store
-from catalog.generations import index_root, live_name
-from catalog.models import Item
+from catalog.generations.live import index_root, live_name
+from catalog.storage import store
+from catalog.storage.models import Item
 
 REPO = Path(__file__).resolve().parents[1]
 # The code whose output the corpus cache holds: a change to any of it makes a new corpus.

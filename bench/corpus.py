@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-from catalog.models import Item
+from catalog.storage.models import Item
 from indexer.sources.markdown_folder import articles, workouts
 from indexer.sources.ytdlp_folder import item_from_info
 

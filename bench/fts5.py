@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench.queries import Query, Runner
-from catalog import store
+from catalog.storage import store
 
 FTS_FILE = "fts5-baseline.db"
 PER_PAGE = 10

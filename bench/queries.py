@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.build import top_functions
-from catalog import store
-from catalog.generations import Generation, LiveIndex, live_name, open_generation
-from catalog.search import SearchRequest, run_search
+from catalog.generations.live import Generation, LiveIndex, live_name, open_generation
+from catalog.search.document import SearchRequest, run_search
+from catalog.storage import store
 
 
 @dataclass(frozen=True)

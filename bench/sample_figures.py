@@ -12,9 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from catalog import store
-from catalog.generations import live_name, open_generation
-from catalog.search import SearchRequest, run_search
+from catalog.generations.live import live_name, open_generation
+from catalog.search.document import SearchRequest, run_search
+from catalog.storage import store
 from indexer import build
 from indexer.config import load_config
 from indexer.run import reindex

@@ -14,13 +14,14 @@ from pathlib import Path
 from sqlite_utils import Database
 from whoosh import index
 
-from catalog import engine, store
-from catalog.generations import HISTORY, history, index_root, live_name, open_generation, write_pointer
-from catalog.index_schema import build_schema, document
-from catalog.manifest import MANIFEST, write_manifest
-from catalog.query import parse
-from catalog.spelling import WORDS_FILE, count_words, write_words
-from catalog.suggest import SUGGEST_FILE, write_suggestions
+from catalog.engine.whoosh import searcher as engine
+from catalog.engine.whoosh.schema import build_schema, document
+from catalog.generations.live import HISTORY, history, index_root, live_name, open_generation, write_pointer
+from catalog.generations.manifest import MANIFEST, write_manifest
+from catalog.search.query import parse
+from catalog.search.suggest import SUGGEST_FILE, write_suggestions
+from catalog.storage import store
+from catalog.text.spelling import WORDS_FILE, count_words, write_words
 from indexer.config import GoldenQuery
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
-from catalog.models import MAX_SECONDS
+from catalog.storage.models import MAX_SECONDS
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import click
 
-from catalog import logs, store
+from catalog import logs
 from catalog.durations import BadDuration, seconds_of
-from catalog.generations import LiveIndex, NoGeneration
-from catalog.search import SearchRequest, run_search
+from catalog.generations.live import LiveIndex, NoGeneration
+from catalog.search.document import SearchRequest, run_search
+from catalog.storage import store
 from indexer import build, deploy, report_queries
 from indexer.config import ConfigError, load_config
 from indexer.lock import LockBusy, run_lock

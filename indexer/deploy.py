@@ -31,9 +31,8 @@ from pathlib import Path, PurePosixPath
 from sqlite_utils import Database
 from whoosh.index import IndexError as WhooshIndexError
 
-from catalog import store
-from catalog.generations import OutdatedGeneration, index_root, live_name, open_generation
-from catalog.manifest import (
+from catalog.generations.live import OutdatedGeneration, index_root, live_name, open_generation
+from catalog.generations.manifest import (
     MANIFEST,
     DamagedGeneration,
     check_files,
@@ -42,7 +41,8 @@ from catalog.manifest import (
     is_plain_relative,
     read_manifest,
 )
-from catalog.schema_migrations import migrations
+from catalog.storage import store
+from catalog.storage.migrations import migrations
 from indexer import build
 from indexer.lock import run_lock
 

@@ -26,7 +26,7 @@ def sanitize(html: str) -> str:
 def notes_text(markup: str, limit: int) -> str:
     """HTML show notes as plain text that keeps their shape: paragraphs apart, list items as
     "- " lines, line breaks, and links as Markdown `[label](url)` (the pages make those links
-    again, see `catalog.notes`); cut at a word after `limit` characters."""
+    again, see `catalog.web.notes`); cut at a word after `limit` characters."""
     text = _LINK.sub(lambda m: f"[{m.group(2)}]({m.group(1)})", markup)
     text = _ITEM.sub("\n- ", _BREAK.sub("\n", _BLOCK.sub("\n\n", text)))
     text = html.unescape(nh3.clean(text, tags=set()))

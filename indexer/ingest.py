@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
-from catalog import runs, store
-from catalog.models import Item
+from catalog.storage import runs, store
+from catalog.storage.models import Item
 from indexer import corrections, corrections_file
 from indexer.config import SourceConfig
 from indexer.fetch import FetchPolicy

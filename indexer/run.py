@@ -23,8 +23,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from catalog import runs, store
-from catalog.generations import live_name
+from catalog.generations.live import live_name
+from catalog.storage import runs, store
 from indexer import build, collection_links, corrections
 from indexer.config import Config
 from indexer.ingest import ingest, now_iso

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from catalog.models import Segment
+from catalog.storage.models import Segment
 from indexer.captions import Cue
 
 # a sentence ends at . ? ! or … possibly followed by closing quotes or brackets

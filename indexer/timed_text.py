@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog.models import Segment
+from catalog.storage.models import Segment
 from indexer.captions import collapse_rolling, looks_rolling
 from indexer.segmenting import segment_cues
 from indexer.transcripts import parse_transcript

@@ -7,11 +7,11 @@ from pathlib import Path
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from catalog import store
-from catalog.generations import LiveIndex
-from catalog.index_schema import FIELD_WEIGHTS
-from catalog.ranking import ItemStats, _frequencies, item_idf
-from catalog.search import SearchRequest, run_search
+from catalog.engine.whoosh.ranking import ItemStats, _frequencies, item_idf
+from catalog.engine.whoosh.schema import FIELD_WEIGHTS
+from catalog.generations.live import LiveIndex
+from catalog.search.document import SearchRequest, run_search
+from catalog.storage import store
 from indexer.config import load_config
 from indexer.run import RunReport, reindex
 

@@ -3,8 +3,8 @@ miss every word the new analysis spells differently (a new stemmer, a new number
 
 import pytest
 
-from catalog import analysis
-from catalog.generations import OutdatedGeneration, live_name, open_generation
+from catalog.generations.live import OutdatedGeneration, live_name, open_generation
+from catalog.text import analysis
 from indexer.config import load_config
 from indexer.run import reindex
 

@@ -4,10 +4,11 @@ import os
 
 import pytest
 
-from catalog import engine, runs, store
-from catalog.generations import history, index_root, live_name, open_generation
-from catalog.models import Item, Segment
-from catalog.query import parse
+from catalog.engine.whoosh import searcher as engine
+from catalog.generations.live import history, index_root, live_name, open_generation
+from catalog.search.query import parse
+from catalog.storage import runs, store
+from catalog.storage.models import Item, Segment
 from indexer import build
 
 

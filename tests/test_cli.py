@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from catalog import store
-from catalog.generations import history, live_name
+from catalog.generations.live import history, live_name
+from catalog.storage import store
 from indexer.cli import cli
 from indexer.lock import run_lock
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.generations import live_name
+from catalog.generations.live import live_name
 from tests.helpers import live_search
 
 CAPTION = "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\nwe talk about {topic} today number {n}\n"

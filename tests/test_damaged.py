@@ -5,10 +5,10 @@ import logging
 
 import pytest
 
-from catalog import store
-from catalog.generations import LiveIndex, index_root, live_name
-from catalog.manifest import DamagedGeneration, check_manifest
-from catalog.models import Item, Segment
+from catalog.generations.live import LiveIndex, index_root, live_name
+from catalog.generations.manifest import DamagedGeneration, check_manifest
+from catalog.storage import store
+from catalog.storage.models import Item, Segment
 from indexer import build
 from indexer.cli import cli
 
@@ -41,7 +41,7 @@ def test_a_worker_falls_back_to_the_previous_generation(fresh_data, runner, capl
     damage(index_root(fresh_data) / second)
     with pytest.raises(DamagedGeneration):
         check_manifest(index_root(fresh_data) / second)
-    with caplog.at_level(logging.WARNING, logger="catalog.generations"):
+    with caplog.at_level(logging.WARNING, logger="catalog.generations.live"):
         served = LiveIndex(fresh_data).current()
     assert served.name == first
     assert f"index generation {second} cannot be opened" in caplog.text
@@ -66,8 +66,8 @@ def test_digests_catch_a_changed_byte(fresh_data):
 def test_a_generation_built_by_an_older_version_is_rebuilt_not_extended(fresh_data, caplog):
     from whoosh import fields, index
 
-    from catalog.generations import OutdatedGeneration, open_generation, write_pointer
-    from catalog.manifest import write_manifest
+    from catalog.generations.live import OutdatedGeneration, open_generation, write_pointer
+    from catalog.generations.manifest import write_manifest
     from indexer.config import load_config
     from indexer.run import reindex
     from tests.conftest import SAMPLE

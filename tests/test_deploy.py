@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from app import create_app
-from catalog.generations import index_root, live_name
+from catalog.generations.live import index_root, live_name
 from indexer import deploy
 from indexer.cli import cli
 from indexer.lock import run_lock

@@ -11,11 +11,11 @@ import feedparser
 import pytest
 from flask import render_template
 
-from catalog import store
-from catalog.models import Item
-from catalog.social_meta import moment_at
-from catalog.structured_data import json_ld, json_ld_script
+from catalog.storage import store
+from catalog.storage.models import Item
 from catalog.web import discovery, get_db
+from catalog.web.social_meta import moment_at
+from catalog.web.structured_data import json_ld, json_ld_script
 
 INTERVIEW = "youtube:smplIntrv01"
 SAMPLE_COUNT = 12

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.structfile import StructFile
 
-from catalog import store
-from catalog.generations import index_root, live_name
+from catalog.generations.live import index_root, live_name
+from catalog.storage import store
 from indexer.cli import cli
 
 from .conftest import SAMPLE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from catalog import store
+from catalog.storage import store
 from indexer.cli import cli
 
 from .conftest import SAMPLE

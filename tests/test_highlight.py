@@ -1,7 +1,7 @@
 """Highlighting marks what matched, escapes everything else, and finds the second of a match."""
 
-from catalog.analysis import analyze
-from catalog.highlight import highlight, second_of_best_window
+from catalog.text.analysis import analyze
+from catalog.text.highlight import highlight, second_of_best_window
 
 
 def terms(query: str) -> frozenset[str]:

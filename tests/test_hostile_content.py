@@ -21,10 +21,10 @@ import lxml.html
 import pytest
 
 from app import create_app
-from catalog import store
 from catalog.links import item_path, source_moment_url
-from catalog.notes import notes_html
-from catalog.templating import facts
+from catalog.storage import store
+from catalog.web.notes import notes_html
+from catalog.web.templating import facts
 from tests.reliability.xss_vectors import NOT_XML, VECTORS, build_hostile_catalog, item_ids, marker
 
 # --- what a page may contain -------------------------------------------------------------

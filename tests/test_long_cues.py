@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from catalog import store
+from catalog.storage import store
 from indexer.cli import cli
 
 from .helpers import live_search

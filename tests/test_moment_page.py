@@ -9,9 +9,9 @@ import re
 import lxml.html
 
 from catalog.links import with_query
-from catalog.notes import notes_html
-from catalog.query import parse
-from catalog.transcript_view import transcript
+from catalog.search.query import parse
+from catalog.web.notes import notes_html
+from catalog.web.transcript_view import transcript
 from tests.helpers import reindex_config
 
 INTERVIEW = "/items/youtube:smplIntrv01"
@@ -236,7 +236,7 @@ def test_a_source_title_from_sources_toml_is_what_visitors_read(fresh_data, tmp_
 
 
 def test_an_article_opened_from_a_search_marks_the_query_in_its_text_only(client):
-    from catalog.marks import marked_html
+    from catalog.text.marks import marked_html
 
     html = page(client, "/items/article:masters-running-800m-after-50?q=relay")
     body = lxml.html.fromstring(html).xpath('//section[@class="body"]')[0]
@@ -250,8 +250,8 @@ def test_an_article_opened_from_a_search_marks_the_query_in_its_text_only(client
 
 def test_an_episode_without_a_player_still_shows_its_artwork(fresh_data):
     from app import create_app
-    from catalog import store
-    from catalog.models import Item
+    from catalog.storage import store
+    from catalog.storage.models import Item
     from indexer import build
 
     db = store.open_for_writing(fresh_data)

@@ -2,11 +2,12 @@
 
 import pytest
 
-from catalog import engine, store
-from catalog.generations import open_generation
-from catalog.index_schema import unit_map
-from catalog.models import Chapter, Item, Segment
-from catalog.query import parse
+from catalog.engine.whoosh import searcher as engine
+from catalog.engine.whoosh.schema import unit_map
+from catalog.generations.live import open_generation
+from catalog.search.query import parse
+from catalog.storage import store
+from catalog.storage.models import Chapter, Item, Segment
 from indexer import build
 
 from .helpers import live_search

@@ -113,8 +113,8 @@ def test_the_share_bar_links_the_moment_and_the_original(client):
 
 def test_an_item_without_chapters_has_a_page(fresh_data):
     from app import create_app
-    from catalog import store
-    from catalog.models import Item, Segment
+    from catalog.storage import store
+    from catalog.storage.models import Item, Segment
     from indexer import build
 
     db = store.open_for_writing(fresh_data)

@@ -9,11 +9,12 @@ import random
 
 from whoosh import query as wq
 
-from catalog import engine, store
-from catalog.generations import LiveIndex
-from catalog.index_schema import FIELD_WEIGHTS
-from catalog.models import Chapter, Item, Segment
-from catalog.query import parse
+from catalog.engine.whoosh import searcher as engine
+from catalog.engine.whoosh.schema import FIELD_WEIGHTS
+from catalog.generations.live import LiveIndex
+from catalog.search.query import parse
+from catalog.storage import store
+from catalog.storage.models import Chapter, Item, Segment
 from indexer import build
 
 from .helpers import whooshs_bm25f

@@ -3,10 +3,10 @@
 import pytest
 from whoosh import query as wq
 
-from catalog.analysis import analyze
-from catalog.generations import LiveIndex
-from catalog.index_schema import FIELD_WEIGHTS
-from catalog.positions import docs_with_phrase
+from catalog.engine.whoosh.positions import docs_with_phrase
+from catalog.engine.whoosh.schema import FIELD_WEIGHTS
+from catalog.generations.live import LiveIndex
+from catalog.text.analysis import analyze
 
 PHRASES = [
     "four by four hundred relay",

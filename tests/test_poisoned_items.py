@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from catalog import store
-from catalog.generations import index_root, live_name
-from catalog.models import Chapter, InvalidItem, Item, Segment
+from catalog.generations.live import index_root, live_name
+from catalog.storage import store
+from catalog.storage.models import Chapter, InvalidItem, Item, Segment
 from indexer import build
 from indexer.cli import cli
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog.query import MAX_QUERY_CHARS, parse, typed_prefix
+from catalog.search.query import MAX_QUERY_CHARS, parse, typed_prefix
 
 
 def test_words_phrases_exclusions_and_speaker():

@@ -4,13 +4,14 @@ matching strategy must keep its promises."""
 import pytest
 from whoosh import query as wq
 
-from catalog import engine, store
-from catalog.analysis import analyze
-from catalog.generations import LiveIndex, open_generation
-from catalog.index_schema import FIELD_WEIGHTS
-from catalog.models import Item, Segment
-from catalog.query import parse
-from catalog.ranking import ItemStats, _bm25, _frequencies, item_idf
+from catalog.engine.whoosh import searcher as engine
+from catalog.engine.whoosh.ranking import ItemStats, _bm25, _frequencies, item_idf
+from catalog.engine.whoosh.schema import FIELD_WEIGHTS
+from catalog.generations.live import LiveIndex, open_generation
+from catalog.search.query import parse
+from catalog.storage import store
+from catalog.storage.models import Item, Segment
+from catalog.text.analysis import analyze
 from indexer import build
 
 from .helpers import whooshs_bm25f

@@ -2,9 +2,9 @@
 
 import pytest
 
-from catalog import store
-from catalog.generations import LiveIndex
-from catalog.search import SearchRequest, run_search
+from catalog.generations.live import LiveIndex
+from catalog.search.document import SearchRequest, run_search
+from catalog.storage import store
 
 INTERVIEW = "youtube:smplIntrv01"
 FIRST_RELAY_MENTION = 134  # seconds: "…the four by four hundred relay" in the auto-captions

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog.models import Segment
+from catalog.storage.models import Segment
 from indexer.captions import Cue, collapse_rolling, parse_srt, parse_vtt
 from indexer.segmenting import MAX_SEGMENT_CHARS, segment_cues
 from indexer.transcripts import parse_transcript

@@ -18,7 +18,7 @@ import frontmatter
 import pytest
 from markdown_it import MarkdownIt
 
-from catalog import store
+from catalog.storage import store
 from indexer.config import SourceConfig
 from indexer.fetch import FetchPolicy
 from indexer.sources import articles

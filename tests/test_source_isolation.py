@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from catalog import store
+from catalog.storage import store
 from indexer.config import load_config
 from indexer.run import reindex
 from indexer.sources import ytdlp_folder

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from catalog.spelling import Vocabulary, count_words, typo_budget, write_words
+from catalog.text.spelling import Vocabulary, count_words, typo_budget, write_words
 
 WORDS = Vocabulary({"relay": 40, "rely": 2, "plyometrics": 12, "marathon": 30, "strides": 9, "race": 50, "mile": 20})
 
@@ -46,7 +46,7 @@ def test_words_the_catalog_never_uses_are_left_out():
 
 
 def test_a_phrase_said_now_and_then_survives_the_pruning_of_rare_pairs(monkeypatch):
-    from catalog import spelling
+    from catalog.text import spelling
 
     monkeypatch.setattr(spelling, "MAX_TRACKED_PHRASES", 50)
     texts = [f"tempo intervals {n}" if n % 3 == 0 else f"unique{n} pair{n} words{n}" for n in range(300)]

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from catalog import store
-from catalog.models import Chapter, Item, Segment
+from catalog.storage import store
+from catalog.storage.models import Chapter, Item, Segment
 
 
 def make_item(**changes) -> Item:

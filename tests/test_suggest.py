@@ -1,6 +1,6 @@
 """Autocomplete: GET /api/suggest?q= answers titles, tags, people, chapters and phrases."""
 
-from catalog.suggest import Suggestions
+from catalog.search.suggest import Suggestions
 
 ENTRIES = [
     {"text": "hill repeats", "kind": "phrase", "url": "/search?q=hill+repeats", "weight": 9},

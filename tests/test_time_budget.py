@@ -1,10 +1,11 @@
 """One query cannot hold a worker: ranking stops at its time budget, and the answer says partial."""
 
-from catalog import engine, store
-from catalog.generations import LiveIndex
-from catalog.models import Item, Segment
-from catalog.query import parse
-from catalog.search import SearchRequest, run_search
+from catalog.engine.whoosh import searcher as engine
+from catalog.generations.live import LiveIndex
+from catalog.search.document import SearchRequest, run_search
+from catalog.search.query import parse
+from catalog.storage import store
+from catalog.storage.models import Item, Segment
 from indexer import build
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from catalog.analysis import analyze
-from catalog.vocabulary import load_synonyms, normalize
+from catalog.text.analysis import analyze
+from catalog.text.vocabulary import load_synonyms, normalize
 
 
 def texts(text: str) -> list[str]:

@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app import create_app
-from catalog import store
-from catalog.generations import POINTER, index_root, live_name
+from catalog.generations.live import POINTER, index_root, live_name
 from catalog.links import item_path
-from catalog.models import Item, Segment
+from catalog.storage import store
+from catalog.storage.models import Item, Segment
 from catalog.web.redact import redact
 from indexer import build
 from indexer.run import rebuild_index
@@ -279,7 +279,7 @@ def test_a_file_damaged_while_the_worker_has_it_open_serves_the_previous_generat
     client = client_for(data)
     assert client.get("/api/search?q=relay").status_code == 200  # the worker has `second` open
     overwrite_in_place(next((index_root(data) / second).glob("*.pst")))
-    with caplog.at_level(logging.ERROR, logger="catalog.generations"):
+    with caplog.at_level(logging.ERROR, logger="catalog.generations.live"):
         assert_every_page_answers(client)
     assert f"index generation {second} is damaged" in caplog.text
     assert client.get("/healthz").get_json()["generation"] == first

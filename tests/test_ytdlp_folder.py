@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog import store
+from catalog.storage import store
 from indexer.cli import cli
 
 from .conftest import YTDLP_SITE

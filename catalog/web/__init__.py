@@ -12,10 +12,10 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request
 from sqlite_utils import Database
 
-from catalog import store
-from catalog.generations import LiveIndex
-from catalog.query import MAX_QUERY_CHARS
-from catalog.search import SearchRequest
+from catalog.generations.live import LiveIndex
+from catalog.search.document import SearchRequest
+from catalog.search.query import MAX_QUERY_CHARS
+from catalog.storage import store
 
 request_log = logging.getLogger("catalog.web.requests")
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from catalog import store
-from catalog.generations import NoGeneration
-from catalog.query import MAX_QUERY_CHARS, parse
-from catalog.search import as_searched, run_search
-from catalog.transcript_view import transcript
+from catalog.generations.live import NoGeneration
+from catalog.search.document import as_searched, run_search
+from catalog.search.query import MAX_QUERY_CHARS, parse
+from catalog.storage import store
 from catalog.web import get_db, live_index, search_request
+from catalog.web.transcript_view import transcript
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, render_template
 from sqlite_utils import Database
 
-from catalog import store
 from catalog.links import item_path, moment_path
+from catalog.storage import store
 from catalog.web import get_db
 
 bp = Blueprint("collections", __name__)

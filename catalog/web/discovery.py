@@ -17,11 +17,11 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, Response, current_app
 
-from catalog.social_meta import moment_at, social_meta
-from catalog.store import decode_item_row
-from catalog.structured_data import json_ld, json_ld_script
+from catalog.storage.store import decode_item_row
 from catalog.web import get_db
 from catalog.web.origin import site_url
+from catalog.web.social_meta import moment_at, social_meta
+from catalog.web.structured_data import json_ld, json_ld_script
 
 bp = Blueprint("discovery", __name__)
 

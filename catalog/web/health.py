@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, jsonify
 from flask.blueprints import BlueprintSetupState
 
-from catalog import runs, store
 from catalog.durations import BadDuration, seconds_of
-from catalog.generations import NoGeneration
+from catalog.generations.live import NoGeneration
+from catalog.storage import runs, store
 from catalog.web import get_db, live_index
 
 bp = Blueprint("health", __name__)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import g
 
-from catalog import store
-from catalog.generations import NoGeneration
+from catalog.generations.live import NoGeneration
+from catalog.storage import store
 from catalog.web import get_db, live_index
 
 # Where an item names its own show or channel, best first: the source's own name for it.

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from catalog import store
-from catalog.generations import NoGeneration
+from catalog.generations.live import NoGeneration
 from catalog.links import moment_path, source_moment_url, web_url, youtube_id_from_url
-from catalog.marks import marked_html
-from catalog.query import MAX_QUERY_CHARS, parse
-from catalog.search import SearchRequest, related_items, run_search
-from catalog.transcript_view import transcript
+from catalog.search.document import SearchRequest, related_items, run_search
+from catalog.search.query import MAX_QUERY_CHARS, parse
+from catalog.storage import store
+from catalog.text.marks import marked_html
 from catalog.web import get_db, live_index, search_request
 from catalog.web.discovery import TIMED_KINDS, item_head
+from catalog.web.transcript_view import transcript
 
 bp = Blueprint("pages", __name__)
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask, Response, current_app, request, template_rendered
 
-from catalog.query import MAX_QUERY_CHARS
+from catalog.search.query import MAX_QUERY_CHARS
 
 log = logging.getLogger("catalog.web.queries")
 SEARCHED, OPENED = "search", "open"

@@ -15,8 +15,8 @@ import ipaddress
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 
-from catalog import runs, store
-from catalog.generations import NoGeneration
+from catalog.generations.live import NoGeneration
+from catalog.storage import runs, store
 from catalog.web import get_db, live_index
 from catalog.web.health import stale_sources
 from catalog.web.redact import redact_all

@@ -25,7 +25,7 @@ from xml.etree.ElementTree import Element
 
 import feedparser
 
-from catalog.models import Item
+from catalog.storage.models import Item
 from indexer.fetch import FetchError, FetchPolicy, Response, fetch
 from indexer.safe_xml import parse_xml
 from indexer.sources import markdown_folder, web_pages

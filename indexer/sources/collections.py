@@ -30,7 +30,7 @@ import frontmatter
 from markdown_it import MarkdownIt
 
 from catalog.links import youtube_id_from_url
-from catalog.models import Item, Segment
+from catalog.storage.models import Item, Segment
 from indexer.html_clean import sanitize
 from indexer.markdown_text import render_blocks
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, item_results

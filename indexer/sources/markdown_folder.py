@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import frontmatter
 
-from catalog.models import Item, Segment
+from catalog.storage.models import Item, Segment
 from indexer.html_clean import sanitize
 from indexer.markdown_text import render_blocks
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, item_results

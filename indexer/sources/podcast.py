@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from urllib.parse import urlparse
 
-from catalog.models import Chapter, Item, Segment
+from catalog.storage.models import Chapter, Item, Segment
 from indexer.fetch import FetchError, fetch
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged, item_results
 from indexer.sources.podcast_feed import Episode, Feed, Transcript, chapters_from_json, parse_feed

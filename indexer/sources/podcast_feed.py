@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element
 
 import feedparser
 
-from catalog.models import Chapter
+from catalog.storage.models import Chapter
 from indexer.html_clean import notes_text
 from indexer.safe_xml import parse_xml
 from indexer.sources.base import ItemFailure, SourceError, item_results

@@ -17,7 +17,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.htmlprocessing import convert_to_html
 
-from catalog.models import Item, Segment
+from catalog.storage.models import Item, Segment
 from indexer.fetch import FetchPolicy, fetch
 from indexer.html_clean import sanitize
 from indexer.sources.markdown_folder import slug_for

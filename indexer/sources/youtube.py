@@ -34,7 +34,7 @@ from yt_dlp.networking._requests import RequestsRH
 from yt_dlp.networking.exceptions import HTTPError, RequestError, TransportError
 from yt_dlp.utils import DownloadError, unsmuggle_url
 
-from catalog.models import Item
+from catalog.storage.models import Item
 from indexer.guard import CappedBody, Download, FetchError, FetchPolicy
 from indexer.sources.base import ItemFailure, SourceContext, SourceError, Unchanged, item_results
 from indexer.sources.ytdlp_folder import item_from_info

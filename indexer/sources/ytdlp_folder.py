@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from catalog.models import Chapter, Item, Segment
+from catalog.storage.models import Chapter, Item, Segment
 from indexer.captions import CaptionError
 from indexer.sources import caption_tracks
 from indexer.sources.base import ItemFailure, Notice, SourceContext, SourceError, Unchanged, item_results

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from catalog import store
+from catalog.storage import store
 
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"\w+")

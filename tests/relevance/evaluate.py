@@ -1,6 +1,6 @@
 """Score the judged queries of judgments.toml against a live catalog.
 
-Each query runs through `catalog.search.run_search` on the live generation, like the
+Each query runs through `catalog.search.document.run_search` on the live generation, like the
 /api/search endpoint, ten results a page; the rows and means are what the test asserts
 on and what `python -m bench.relevance` prints.
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog import store
+from catalog.storage import store
 from tests.relevance import evaluate, metrics
 
 MIN_QUERIES = 45

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import requests
 
-from catalog.generations import LiveIndex, NoGeneration, index_root, live_name
-from catalog.manifest import MANIFEST, describe
+from catalog.generations.live import LiveIndex, NoGeneration, index_root, live_name
+from catalog.generations.manifest import MANIFEST, describe
 from indexer.lock import run_lock
 from tests.reliability import REPO, SAMPLE_SOURCES, Gunicorn, write_videos
 

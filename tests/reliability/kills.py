@@ -33,7 +33,7 @@ from pathlib import Path
 
 import requests
 
-from catalog.generations import LiveIndex, index_root, live_name
+from catalog.generations.live import LiveIndex, index_root, live_name
 from indexer.build import KEEP_GENERATIONS
 from tests.fixture_server import FixtureServer
 from tests.helpers import live_search

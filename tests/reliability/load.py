@@ -24,7 +24,7 @@ from pathlib import Path
 
 import requests
 
-from catalog.generations import live_name
+from catalog.generations.live import live_name
 from tests.reliability import (
     MARKS,
     SAMPLE_SOURCES,

@@ -3,7 +3,7 @@
 Plain Python, no Whoosh: the analyzer calls `normalize()` at index and at query time,
 so "four by four hundred", "4 x 400m" and "4×400" all become the token `4x400`.
 Each output token keeps the character span of everything it replaced, for highlighting.
-The number passes are in `catalog.numbers`; synonyms come from `synonyms.toml`.
+The number passes are in `catalog.text.numbers`; synonyms come from `synonyms.toml`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from catalog.numbers import Token, measures, merge, paces, spoken_numbers
+from catalog.text.numbers import Token, measures, merge, paces, spoken_numbers
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.toml")
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*|×")

@@ -13,15 +13,16 @@ from functools import partial
 
 from sqlite_utils import Database
 
-from catalog import engine, store
-from catalog.analysis import analyze, term_spans
-from catalog.generations import Generation
-from catalog.highlight import highlight, second_of_best_window
-from catalog.index_schema import FILTERS
+from catalog.engine.whoosh import searcher as engine
+from catalog.engine.whoosh.schema import FILTERS
+from catalog.generations.live import Generation
 from catalog.links import item_path, moment_path, source_moment_url
-from catalog.query import ParsedQuery, parse, typed_prefix
-from catalog.spelling import Vocabulary
-from catalog.vocabulary import fold
+from catalog.search.query import ParsedQuery, parse, typed_prefix
+from catalog.storage import store
+from catalog.text.analysis import analyze, term_spans
+from catalog.text.highlight import highlight, second_of_best_window
+from catalog.text.spelling import Vocabulary
+from catalog.text.vocabulary import fold
 
 MAX_PER_PAGE = 50
 DEFAULT_PER_PAGE = 10

@@ -14,7 +14,7 @@ from itertools import chain
 
 from whoosh.reading import IndexReader
 
-from catalog.index_schema import FACETS
+from catalog.engine.whoosh.schema import FACETS
 
 
 class FacetTable:

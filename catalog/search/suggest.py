@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from catalog.links import item_path
-from catalog.vocabulary import fold
+from catalog.text.vocabulary import fold
 
 SUGGEST_FILE = "suggest.json"
 KIND_ORDER = {"title": 0, "tag": 1, "person": 2, "chapter": 3, "phrase": 4}

@@ -11,7 +11,7 @@ from html import escape, unescape
 
 from markupsafe import Markup
 
-from catalog.analysis import term_spans
+from catalog.text.analysis import term_spans
 
 _TAG = re.compile(r"(<[^>]*>)")
 

@@ -8,9 +8,9 @@ from datetime import date
 from flask import Flask
 
 from catalog.links import with_query
-from catalog.notes import notes_html
-from catalog.search import DEFAULT_PER_PAGE
+from catalog.search.document import DEFAULT_PER_PAGE
 from catalog.web.labels import name_as_written, source_label
+from catalog.web.notes import notes_html
 
 
 def clock(seconds: float | int | None) -> str:

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from catalog import moments, ranking
-from catalog.analysis import FUNCTION_TERMS
-from catalog.facets import FacetTable
-from catalog.index_schema import FIELD_WEIGHTS
-from catalog.moments import Moment
-from catalog.positions import docs_with_phrase
-from catalog.query import ParsedQuery
-from catalog.ranking import ItemStats
-from catalog.spelling import MAX_COMPLETIONS
+from catalog.engine.whoosh import moments, ranking
+from catalog.engine.whoosh.facets import FacetTable
+from catalog.engine.whoosh.moments import Moment
+from catalog.engine.whoosh.positions import docs_with_phrase
+from catalog.engine.whoosh.ranking import ItemStats
+from catalog.engine.whoosh.schema import FIELD_WEIGHTS
+from catalog.search.query import ParsedQuery
+from catalog.text.analysis import FUNCTION_TERMS
+from catalog.text.spelling import MAX_COMPLETIONS
 
 TIME_BUDGET = 2.0  # seconds for one item search
 MAX_FACET_VALUES = 40
@@ -50,7 +50,7 @@ def search(
 ) -> EngineResult:
     """Rank items, count facets over every match, then find the moments of this page's items.
 
-    Ranking is exact over the item documents (see catalog.ranking). Past `budget` seconds it
+    Ranking is exact over the item documents (see catalog.engine.whoosh.ranking). Past `budget` seconds it
     stops checking further phrases and reading further query words, and answers with what it
     has, marked partial, so one pathological query cannot hold a worker. Totals and facets
     count every match.

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from catalog.index_schema import FIELD_WEIGHTS
-from catalog.positions import NEAR_BOOST, holding, near_starts, positions
-from catalog.query import ParsedQuery
+from catalog.engine.whoosh.positions import NEAR_BOOST, holding, near_starts, positions
+from catalog.engine.whoosh.schema import FIELD_WEIGHTS
+from catalog.search.query import ParsedQuery
 
 K1, B = 1.2, 0.75  # BM25's usual constants (Whoosh's defaults too)
 NEAR_FIELDS = ("title", "chapters", "description")  # closeness counts in the short fields only

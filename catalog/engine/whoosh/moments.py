@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
 
-from catalog.index_schema import speaker_keys
-from catalog.positions import NEAR_BOOST, near_starts, phrase_starts, positions
-from catalog.query import ParsedQuery
-from catalog.ranking import K1, idf
+from catalog.engine.whoosh.positions import NEAR_BOOST, near_starts, phrase_starts, positions
+from catalog.engine.whoosh.ranking import K1, idf
+from catalog.engine.whoosh.schema import speaker_keys
+from catalog.search.query import ParsedQuery
 
 UNIT_B = 0.5
 MOMENTS_PER_ITEM = 3

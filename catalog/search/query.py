@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalog.analysis import FUNCTION_TERMS, analyze
-from catalog.vocabulary import fold
+from catalog.text.analysis import FUNCTION_TERMS, analyze
+from catalog.text.vocabulary import fold
 
 MAX_QUERY_CHARS = 500
 _PHRASE = re.compile(r'"([^"]*)"')

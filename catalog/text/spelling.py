@@ -19,7 +19,7 @@ from pathlib import Path
 from rapidfuzz import distance, process
 from whoosh.analysis import STOP_WORDS
 
-from catalog.vocabulary import fold
+from catalog.text.vocabulary import fold
 
 WORDS_FILE = "words.tsv"
 MAX_COMPLETIONS = 8  # catalog words a typed prefix stands for, the most frequent first

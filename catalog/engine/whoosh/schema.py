@@ -2,7 +2,7 @@
 
 One document per item: title, chapter titles, tags, people, description and the full
 transcript or body, the facet fields, and `units`, the stored map from word positions to
-segments and chapters (see catalog.moments). Ranking, totals, facets and paging run over
+segments and chapters (see catalog.engine.whoosh.moments). Ranking, totals, facets and paging run over
 these documents, so one item is one hit and BM25F weighs all its fields together; the
 moments of the page's items are read from the positions of the query's words in them.
 Segment text is not stored in the index; SQLite holds it and the highlighter reads it there.
@@ -14,12 +14,12 @@ from collections.abc import Iterable
 
 from whoosh import fields
 
-from catalog.analysis import stemmed_analyzer, token_count
-from catalog.models import Item
-from catalog.vocabulary import fold
+from catalog.storage.models import Item
+from catalog.text.analysis import stemmed_analyzer, token_count
+from catalog.text.vocabulary import fold
 
 # Query-time weights: title, then chapter titles, then tags and people, then description,
-# then transcript (see catalog.engine).
+# then transcript (see catalog.engine.whoosh.searcher).
 FIELD_WEIGHTS = {
     "title": 6.0,
     "chapters": 4.0,

@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from catalog.links import item_path, web_url, youtube_id_from_url
-from catalog.models import Chapter, InvalidItem, Item, Segment
-from catalog.schema_migrations import migrations
+from catalog.storage.migrations import migrations
+from catalog.storage.models import Chapter, InvalidItem, Item, Segment
 
 log = logging.getLogger(__name__)
 DB_NAME = "catalog.db"

@@ -1,7 +1,7 @@
 """The one analyzer used at index time, at query time and for highlighting.
 
 Whoosh's stock analyzers split "4 x 400" into `400` and "1,500m" into `500m`; ours hands
-the text to `catalog.vocabulary`, which keeps numbers with their units, canonicalises
+the text to `catalog.text.vocabulary`, which keeps numbers with their units, canonicalises
 running vocabulary and stems words with Snowball English (Porter2). Stop words are kept in the index, so
 positions are true and a quoted phrase never jumps over a removed word.
 """
@@ -14,8 +14,8 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.snowball.english import EnglishStemmer
 
-from catalog.numbers import Token as Piece
-from catalog.vocabulary import normalize, unchanged
+from catalog.text.numbers import Token as Piece
+from catalog.text.vocabulary import normalize, unchanged
 
 # Snowball English (Porter2), measured against Whoosh's Porter on the judged queries: Porter
 # left "running" as "runn" (apart from "run" and "runs") and "metabolizing" apart from

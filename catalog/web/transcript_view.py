@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from catalog.marks import marked, spans_of
+from catalog.text.marks import marked, spans_of
 
 SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*$")
 PUNCTUATED_SHARE = 0.15  # of cues ending a sentence: below this the text is unpunctuated captions

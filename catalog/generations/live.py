@@ -22,12 +22,12 @@ from whoosh import index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from catalog.facets import FacetTable
-from catalog.index_schema import built_by_this_version
-from catalog.manifest import DamagedGeneration, check_manifest
-from catalog.ranking import ItemStats
-from catalog.spelling import Vocabulary
-from catalog.suggest import Suggestions
+from catalog.engine.whoosh.facets import FacetTable
+from catalog.engine.whoosh.ranking import ItemStats
+from catalog.engine.whoosh.schema import built_by_this_version
+from catalog.generations.manifest import DamagedGeneration, check_manifest
+from catalog.search.suggest import Suggestions
+from catalog.text.spelling import Vocabulary
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape
 
-from catalog import analysis
+from catalog.text import analysis
 
 SNIPPET_CHARS = 220
 SCAN_CHARS = 2000  # a match further into a long description is not worth analysing it all

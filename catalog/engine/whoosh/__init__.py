@@ -1,0 +1,1 @@
+"""The Whoosh engine: schema, tokenizer adapter, writer, item ranking, moments and facets."""

@@ -1,0 +1,1 @@
+"""Index generations: immutable, checked folders, one of them live, swapped atomically."""
