@@ -37,8 +37,8 @@ REPO = Path(__file__).resolve().parents[1]
 # The code whose output the corpus cache holds: a change to any of it makes a new corpus.
 CACHE_INPUTS = (
     "bench/corpus.py indexer/sources/*.py indexer/captions.py indexer/segmenting.py indexer/timed_text.py "
-    "indexer/transcripts.py indexer/markdown_text.py indexer/html_clean.py catalog/store.py catalog/models.py "
-    "catalog/schema_migrations.py catalog/links.py"
+    "indexer/transcripts.py indexer/markdown_text.py indexer/html_clean.py "
+    "catalog/storage/store.py catalog/storage/models.py catalog/storage/migrations.py catalog/links.py catalog/ids.py"
 ).split()
 BATCH = 64  # items saved per transaction while a corpus is made
 

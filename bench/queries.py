@@ -157,7 +157,7 @@ class FirstTime:
 
     def new_round(self) -> None:
         if self.generation is not None:
-            self.generation.shared_searcher.close()
+            self.generation.index.close()
         self.generation = open_generation(self.data_dir, live_name(self.data_dir))
         run_search(self.generation, self.db, SearchRequest.from_args(self.WARM_UP))
 

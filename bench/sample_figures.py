@@ -64,7 +64,7 @@ def main() -> None:
         cold, cached = [], []
         for _ in range(ROUNDS):
             generation = open_generation(data, live_name(data))  # an empty result cache each round
-            generation.shared_searcher.doc_count()  # opened once per worker, not per query
+            generation.index.doc_count()  # opened once per worker, not per query
             for query in QUERIES:
                 for timings in (cold, cached):
                     started = time.perf_counter()

@@ -3,33 +3,35 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
-from whoosh import index
 
-from catalog.engine.whoosh import searcher as engine
-from catalog.engine.whoosh.schema import build_schema, document
-from catalog.generations.live import HISTORY, history, index_root, live_name, open_generation, write_pointer
-from catalog.generations.manifest import MANIFEST, write_manifest
+from catalog import engine
+from catalog.generations.live import (
+    check_opens,
+    history,
+    index_root,
+    live_name,
+    open_generation,
+    write_history,
+    write_pointer,
+)
+from catalog.generations.manifest import write_manifest
 from catalog.search.query import parse
-from catalog.search.suggest import SUGGEST_FILE, write_suggestions
+from catalog.search.suggest import write_suggestions
 from catalog.storage import store
-from catalog.text.spelling import WORDS_FILE, count_words, write_words
+from catalog.text.spelling import count_words, write_words
 from indexer.config import GoldenQuery
 
 log = logging.getLogger(__name__)
 
 KEEP_GENERATIONS = 3  # the live one and two to roll back to
-# Whoosh's compound segment files are read into memory whole by every reader (tens of MB per
-# worker at 1,000 hours); plain files are read where needed and shared in the page cache.
-WRITER_OPTIONS = {"limitmb": 256, "compound": False}
 
 
 def _new_name() -> str:
@@ -42,30 +44,18 @@ def build_generation(db: Database, data_dir: Path) -> str:
     folder = index_root(data_dir) / name
     folder.mkdir(parents=True)
     with _removed_unless_finished(folder):
-        ix = index.create_in(str(folder), build_schema())
-        with ix.writer(**WRITER_OPTIONS) as writer:
-            for item in store.live_items(db):
-                writer.add_document(**document(item))
+        engine.build(folder, store.live_items(db))
         _write_lexicon(db, folder)
     return name
 
 
 def update_generation(db: Database, data_dir: Path, base: str, changed: set[str]) -> str:
-    """A new generation: the `base` one plus the changed items re-entered (or removed).
-
-    Whoosh never rewrites a segment file once written (deletions live in the new TOC), so
-    the base generation's files are hard-linked, not copied, and the base stays intact.
-    """
+    """A new generation: the `base` one plus the changed items re-entered (or removed); the
+    base generation stays intact."""
     name = _new_name()
     folder = index_root(data_dir) / name
     with _removed_unless_finished(folder):
-        shutil.copytree(index_root(data_dir) / base, folder, copy_function=os.link, ignore=_LOCKS)
-        ix = index.open_dir(str(folder))
-        with ix.writer(**WRITER_OPTIONS) as writer:
-            for item_id in sorted(changed):
-                writer.delete_by_term("item_id", item_id)
-            for item in store.live_items(db, sorted(changed)):
-                writer.add_document(**document(item))
+        engine.extend(index_root(data_dir) / base, folder, changed, store.live_items(db, sorted(changed)))
         _write_lexicon(db, folder)
     return name
 
@@ -87,7 +77,7 @@ def extendable(data_dir: Path, name: str | None) -> str | None:
     if name is None:
         return None
     try:
-        open_generation(data_dir, name)
+        check_opens(data_dir, name)
     except Exception as exc:  # a full build replaces it; saying why is enough
         log.warning("live generation %s cannot be extended (%s); building in full", name, exc)
         return None
@@ -103,13 +93,10 @@ def _write_lexicon(db: Database, folder: Path) -> None:
     write_manifest(folder)
 
 
-_LOCKS = shutil.ignore_patterns("*LOCK*", WORDS_FILE, SUGGEST_FILE, MANIFEST)
-
-
 def check_generation(data_dir: Path, name: str, min_share: float, golden: tuple[GoldenQuery, ...]) -> list[str]:
     """Problems that forbid publishing `name`: too few documents, or a golden query lost."""
     problems = []
-    with open_generation(data_dir, name).searcher() as new:
+    with closing(open_generation(data_dir, name).index) as new:
         new_count = new.doc_count()
         live = live_name(data_dir)
         if live and live != name:
@@ -119,7 +106,7 @@ def check_generation(data_dir: Path, name: str, min_share: float, golden: tuple[
                     f"new generation has {new_count} documents, under {min_share:.0%} of the live {live_count}"
                 )
         for check in golden:
-            found = engine.search(new, parse(check.query), {}, per_page=check.within)
+            found = new.search(parse(check.query), {}, per_page=check.within)
             if check.expect not in found.item_ids:
                 problems.append(f"golden query {check.query!r} no longer finds {check.expect}")
     return problems
@@ -127,8 +114,8 @@ def check_generation(data_dir: Path, name: str, min_share: float, golden: tuple[
 
 def _doc_count(data_dir: Path, name: str) -> int | None:
     try:
-        with open_generation(data_dir, name).searcher() as searcher:
-            return searcher.doc_count()
+        with closing(open_generation(data_dir, name).index) as index:
+            return index.doc_count()
     except Exception:  # a damaged live generation is no yardstick; the new one may replace it
         return None
 
@@ -136,15 +123,9 @@ def _doc_count(data_dir: Path, name: str) -> int | None:
 def publish(data_dir: Path, name: str) -> None:
     """Make `name` the live generation, then drop generations beyond the rollback window."""
     published = ([n for n in history(data_dir) if n != name] + [name])[-KEEP_GENERATIONS:]
-    _write_history(data_dir, published)
+    write_history(data_dir, published)
     write_pointer(data_dir, name)
     prune(data_dir, keep=published)
-
-
-def _write_history(data_dir: Path, names: list[str]) -> None:
-    tmp = index_root(data_dir) / f".{HISTORY}.tmp"
-    tmp.write_text("".join(f"{n}\n" for n in names))
-    tmp.replace(index_root(data_dir) / HISTORY)
 
 
 def prune(data_dir: Path, keep: list[str]) -> None:
@@ -168,8 +149,8 @@ def rollback(db: Database, data_dir: Path) -> tuple[str, str]:
     if live not in names or names.index(live) == 0:
         raise NothingToRollBack(f"no generation before {live or 'none'} to roll back to")
     restored = names[names.index(live) - 1]
-    open_generation(data_dir, restored)
-    _write_history(data_dir, names[: names.index(restored) + 1])
+    check_opens(data_dir, restored)
+    write_history(data_dir, names[: names.index(restored) + 1])
     write_pointer(data_dir, restored)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     db.table("runs").insert({"started": now, "finished": now, "status": "rollback", "changed": 1})

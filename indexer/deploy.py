@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import re
 import shutil
 import sqlite3
@@ -29,9 +28,10 @@ from contextlib import closing, contextmanager
 from pathlib import Path, PurePosixPath
 
 from sqlite_utils import Database
-from whoosh.index import IndexError as WhooshIndexError
 
-from catalog.generations.live import OutdatedGeneration, index_root, live_name, open_generation
+from catalog.atomic import replace_durably
+from catalog.engine import UnreadableIndex
+from catalog.generations.live import check_opens, index_root, live_name
 from catalog.generations.manifest import (
     MANIFEST,
     DamagedGeneration,
@@ -91,7 +91,7 @@ def restore(backup_file: Path, data_dir: Path) -> tuple[str, int]:
             _ensure_room(data_dir, backup_file.stat().st_size, f"the backup {backup_file}")
             items = _copy_catalog(backup_file, prepared)
             name = _generation_from(prepared, data_dir)
-        except (OSError, sqlite3.Error, Refused, DamagedGeneration, OutdatedGeneration, WhooshIndexError) as exc:
+        except (OSError, sqlite3.Error, Refused, DamagedGeneration, UnreadableIndex) as exc:
             raise DeployError(f"{backup_file} not restored: {exc}; the live catalog and generation stay") from None
         _swap_catalog(data_dir, prepared)
         build.publish(data_dir, name)
@@ -121,7 +121,7 @@ def pack(data_dir: Path, dest: Path) -> str:
             tar.add(snapshot, arcname=store.DB_NAME)
             for path in sorted(files.keys() - {store.DB_NAME}):
                 tar.add(index_root(data_dir) / path, arcname=path)
-        os.replace(partial, dest)
+        replace_durably(partial, dest)
     except (OSError, sqlite3.Error, Refused, DamagedGeneration) as exc:
         raise DeployError(f"cannot write a pack to {dest}: {exc}") from None
     finally:
@@ -178,7 +178,7 @@ def _copy_catalog(source: Path, target: Path) -> int:
                 raise
             copy.execute("pragma journal_mode = delete")
         items = check_catalog(partial, label=source.name)
-        os.replace(partial, target)
+        replace_durably(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     return items
@@ -193,8 +193,8 @@ def _generation_from(catalog_file: Path, data_dir: Path) -> str:
     try:
         migrations.apply(db)
         name = build.build_generation(db, data_dir)
-        open_generation(data_dir, name)
-    except (OSError, sqlite3.Error, DamagedGeneration, OutdatedGeneration, WhooshIndexError):
+        check_opens(data_dir, name)
+    except (OSError, sqlite3.Error, DamagedGeneration, UnreadableIndex):
         for folder in set(index_root(data_dir).glob("gen-*")) - existing:
             shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -260,10 +260,10 @@ def _place_generation(data_dir: Path, unpacked: Path) -> None:
     placed = not target.exists()
     if placed:
         index_root(data_dir).mkdir(parents=True, exist_ok=True)
-        os.replace(unpacked, target)
+        replace_durably(unpacked, target)
     try:
-        open_generation(data_dir, target.name)
-    except (OutdatedGeneration, WhooshIndexError) as exc:
+        check_opens(data_dir, target.name)
+    except UnreadableIndex as exc:
         if placed:
             build.discard(data_dir, target.name)
         raise Refused(str(exc)) from None
@@ -286,9 +286,7 @@ def _swap_catalog(data_dir: Path, prepared: Path) -> None:
             log.warning("the old catalog cannot take in its WAL (%s); it is replaced anyway", exc)
     for suffix in SIDECARS:
         live.with_name(live.name + suffix).unlink(missing_ok=True)
-    with open(prepared, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(prepared, live)
+    replace_durably(prepared, live)
 
 
 def _ensure_room(data_dir: Path, needed: int, what: str) -> None:

@@ -3,7 +3,8 @@ miss every word the new analysis spells differently (a new stemmer, a new number
 
 import pytest
 
-from catalog.generations.live import OutdatedGeneration, live_name, open_generation
+from catalog.engine import OutdatedIndex
+from catalog.generations.live import live_name, open_generation
 from catalog.text import analysis
 from indexer.config import load_config
 from indexer.run import reindex
@@ -18,7 +19,7 @@ def test_a_generation_of_another_analysis_version_is_refused_then_rebuilt(fresh_
     open_generation(fresh_data, built)  # this version opens its own generation
 
     monkeypatch.setattr(analysis, "ANALYSIS_VERSION", analysis.ANALYSIS_VERSION + 1)  # the next release
-    with pytest.raises(OutdatedGeneration, match="run `catalog rebuild-index`"):
+    with pytest.raises(OutdatedIndex, match="run `catalog rebuild-index`"):
         open_generation(fresh_data, built)
     report = reindex(config, fresh_data)  # nothing changed upstream, yet it builds in full
     assert report.published and live_name(fresh_data) != built

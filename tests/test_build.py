@@ -1,10 +1,10 @@
 """Generations: full builds, incremental updates over hard links, checks, publishing."""
 
 import os
+from contextlib import closing
 
 import pytest
 
-from catalog.engine.whoosh import searcher as engine
 from catalog.generations.live import history, index_root, live_name, open_generation
 from catalog.search.query import parse
 from catalog.storage import runs, store
@@ -23,8 +23,8 @@ def item(n: int, text: str = "easy running") -> Item:
 
 
 def found(data_dir, name: str, query: str) -> list[str]:
-    with open_generation(data_dir, name).searcher() as searcher:
-        return engine.search(searcher, parse(query), {}).item_ids
+    with closing(open_generation(data_dir, name).index) as index:
+        return index.search(parse(query), {}).item_ids
 
 
 def test_update_reenters_only_changed_items_and_leaves_the_base_intact(fresh_data):
@@ -40,7 +40,10 @@ def test_update_reenters_only_changed_items_and_leaves_the_base_intact(fresh_dat
     assert found(fresh_data, new, "hill repeats") == ["workout:w2"]
     assert "workout:w2" not in found(fresh_data, new, "easy")
     assert found(fresh_data, base, "hill repeats") == []  # the base generation is untouched
-    with open_generation(fresh_data, base).searcher() as old, open_generation(fresh_data, new).searcher() as fresh:
+    with (
+        closing(open_generation(fresh_data, base).index) as old,
+        closing(open_generation(fresh_data, new).index) as fresh,
+    ):
         assert old.doc_count() == fresh.doc_count()
     shared = [f for f in (index_root(fresh_data) / base).iterdir() if (index_root(fresh_data) / new / f.name).exists()]
     assert any(os.stat(f).st_ino == os.stat(index_root(fresh_data) / new / f.name).st_ino for f in shared)

@@ -66,7 +66,8 @@ def test_digests_catch_a_changed_byte(fresh_data):
 def test_a_generation_built_by_an_older_version_is_rebuilt_not_extended(fresh_data, caplog):
     from whoosh import fields, index
 
-    from catalog.generations.live import OutdatedGeneration, open_generation, write_pointer
+    from catalog.engine import OutdatedIndex
+    from catalog.generations.live import open_generation, write_pointer
     from catalog.generations.manifest import write_manifest
     from indexer.config import load_config
     from indexer.run import reindex
@@ -79,7 +80,7 @@ def test_a_generation_built_by_an_older_version_is_rebuilt_not_extended(fresh_da
     index.create_in(str(old), fields.Schema(doc=fields.ID(stored=True), transcript=fields.TEXT)).writer().commit()
     write_manifest(old)
     write_pointer(fresh_data, old.name)
-    with pytest.raises(OutdatedGeneration, match="run `catalog rebuild-index`"):
+    with pytest.raises(OutdatedIndex, match="run `catalog rebuild-index`"):
         open_generation(fresh_data, old.name)
 
     with caplog.at_level(logging.WARNING, logger="indexer.build"):

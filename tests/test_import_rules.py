@@ -38,5 +38,14 @@ def test_the_read_side_never_imports_the_indexer(path):
     assert not {name for name in imported(path) if name.split(".")[0] == "indexer"}
 
 
-def test_the_web_never_touches_whoosh():
-    assert not {p for p in importers("whoosh") if p.startswith("catalog/web/") or p == "app.py"}
+def test_only_the_whoosh_engine_imports_whoosh():
+    """Everything else goes through the seam, catalog.engine, and sees plain data."""
+    outside = {p for p in importers("whoosh") if not p.startswith("catalog/engine/whoosh/")}
+    assert importers("whoosh") and not outside
+
+
+def test_only_the_seam_imports_an_engine_subpackage():
+    engine_users = {
+        str(p.relative_to(REPO)) for p in PRODUCT if any(n.startswith("catalog.engine.whoosh") for n in imported(p))
+    }
+    assert {p for p in engine_users if not p.startswith("catalog/engine/")} == set()

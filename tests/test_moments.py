@@ -1,8 +1,9 @@
 """Moments read from word positions in the item document: each lands in the unit that said it."""
 
+from contextlib import closing
+
 import pytest
 
-from catalog.engine.whoosh import searcher as engine
 from catalog.engine.whoosh.schema import unit_map
 from catalog.generations.live import open_generation
 from catalog.search.query import parse
@@ -30,12 +31,12 @@ def searcher(tmp_path_factory):
     other = Item(id="video:v2", kind="video", title="Other", source="v", segments=(Segment("easy day", 0.0, 9.0),))
     for item in (video, other):
         store.save_item(db, item, "t")
-    with open_generation(data, build.build_generation(db, data)).searcher() as searcher:
-        yield searcher
+    with closing(open_generation(data, build.build_generation(db, data)).index) as index:
+        yield index
 
 
-def moments(searcher, query: str, **filters: str) -> list[tuple[str, int, float | None]]:
-    found = engine.search(searcher, parse(query), filters)
+def moments(index, query: str, **filters: str) -> list[tuple[str, int, float | None]]:
+    found = index.search(parse(query), filters)
     return [("chapter" if m.is_chapter else "segment", m.seq, m.start) for m in found.moments.get("video:v1", [])]
 
 

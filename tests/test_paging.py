@@ -9,7 +9,6 @@ import random
 
 from whoosh import query as wq
 
-from catalog.engine.whoosh import searcher as engine
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.generations.live import LiveIndex
 from catalog.search.query import parse
@@ -50,14 +49,14 @@ def test_pages_partition_the_exact_ranking(fresh_data):
             store.save_item(db, item(n, rng), "t")
     build.publish(fresh_data, build.build_generation(db, fresh_data))
     generation = LiveIndex(fresh_data).current()
-    searcher, query = generation.shared_searcher, parse("tempo")
+    index, query = generation.index, parse("tempo")
     whoosh = wq.Or([wq.Term(name, "tempo", boost=weight) for name, weight in FIELD_WEIGHTS.items()])
     exact = {
-        hit["item_id"]: hit.score for hit in whooshs_bm25f(searcher, generation.item_stats).search(whoosh, limit=None)
+        hit["item_id"]: hit.score for hit in whooshs_bm25f(index.searcher, index.item_stats).search(whoosh, limit=None)
     }
     paged = []
     for page in range(1, 1 + -(-len(exact) // 10)):
-        found = engine.search(searcher, query, {}, page=page, per_page=10, stats=generation.item_stats)
+        found = index.search(query, {}, page=page, per_page=10)
         assert found.total == len(exact)
         paged += found.item_ids
     assert len(paged) == len(set(paged)) and set(paged) == set(exact)

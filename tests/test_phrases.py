@@ -27,7 +27,7 @@ PHRASES = [
 @pytest.mark.parametrize("text", PHRASES)
 def test_phrase_documents_are_whooshs(sample_data, text):
     phrase = tuple(analyze(text))
-    searcher = LiveIndex(sample_data).current().shared_searcher
+    searcher = LiveIndex(sample_data).current().index.searcher
     for field in FIELD_WEIGHTS:
         whoosh = wq.Phrase(field, list(phrase)) if len(phrase) > 1 else wq.Term(field, phrase[0])
         expected = {hit.docnum for hit in searcher.search(whoosh, limit=None)}
@@ -35,6 +35,6 @@ def test_phrase_documents_are_whooshs(sample_data, text):
 
 
 def test_the_sample_holds_most_of_these_phrases(sample_data):
-    reader = LiveIndex(sample_data).current().shared_searcher.reader()
+    reader = LiveIndex(sample_data).current().index.searcher.reader()
     held = [text for text in PHRASES if any(docs_with_phrase(reader, f, tuple(analyze(text))) for f in FIELD_WEIGHTS)]
     assert len(held) >= len(PHRASES) - 3, held

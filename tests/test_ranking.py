@@ -1,10 +1,11 @@
 """Ranking reads postings itself: its BM25F must be Whoosh's (with one idf per item), and the
 matching strategy must keep its promises."""
 
+from contextlib import closing
+
 import pytest
 from whoosh import query as wq
 
-from catalog.engine.whoosh import searcher as engine
 from catalog.engine.whoosh.ranking import ItemStats, _bm25, _frequencies, item_idf
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.generations.live import LiveIndex, open_generation
@@ -21,7 +22,7 @@ WORDS = ["relay", "tempo", "strides", "coach", "marathon", "4x400", "5000", "hil
 
 @pytest.mark.parametrize("word", [analyze(w)[0] for w in WORDS])
 def test_field_scores_are_whooshs_bm25f_with_one_idf_per_item(sample_data, word):
-    shared = LiveIndex(sample_data).current().shared_searcher
+    shared = LiveIndex(sample_data).current().index.searcher
     stats = ItemStats.load(shared)
     whoosh_searcher = whooshs_bm25f(shared, stats)
     holders = {d for field in FIELD_WEIGHTS for d in _frequencies(shared, field, (word,))}
@@ -41,8 +42,8 @@ def searched(data_dir, items: list[Item], query: str) -> list[str]:
     db = store.open_for_writing(data_dir)
     for item in items:
         store.save_item(db, item, "t")
-    with open_generation(data_dir, build.build_generation(db, data_dir)).searcher() as searcher:
-        return engine.search(searcher, parse(query), {}).item_ids
+    with closing(open_generation(data_dir, build.build_generation(db, data_dir)).index) as index:
+        return index.search(parse(query), {}).item_ids
 
 
 def talk(item_id: str, text: str) -> Item:
@@ -98,6 +99,6 @@ def test_a_phrase_of_stop_words_still_ranks_by_them(fresh_data):
     store.save_item(
         db, Item(id="video:c", kind="video", title="Track", source="v", segments=(Segment("to a track"),)), "t"
     )
-    with open_generation(fresh_data, build.build_generation(db, fresh_data)).searcher() as searcher:
-        found = engine.search(searcher, parse('"to the"'), {})
+    with closing(open_generation(fresh_data, build.build_generation(db, fresh_data)).index) as index:
+        found = index.search(parse('"to the"'), {})
     assert found.item_ids == ["video:b", "video:a"]

@@ -1,6 +1,5 @@
 """One query cannot hold a worker: ranking stops at its time budget, and the answer says partial."""
 
-from catalog.engine.whoosh import searcher as engine
 from catalog.generations.live import LiveIndex
 from catalog.search.document import SearchRequest, run_search
 from catalog.search.query import parse
@@ -26,13 +25,13 @@ def test_a_search_past_its_budget_returns_what_it_has(fresh_data):
             )
     build.publish(fresh_data, build.build_generation(db, fresh_data))
     generation = LiveIndex(fresh_data).current()
-    searcher = generation.shared_searcher
-    unhurried = engine.search(searcher, parse("easy day 17"), {})
+    index = generation.index
+    unhurried = index.search(parse("easy day 17"), {})
     assert not unhurried.partial and unhurried.item_ids[0] == "workout:w17"  # every item holds "easy day"
-    hurried = engine.search(searcher, parse("easy day 17"), {}, budget=0.000001)
+    hurried = index.search(parse("easy day 17"), {}, budget=0.000001)
     assert hurried.partial  # ranking stopped after its first word: a looser answer, marked so
     assert hurried.total == 1200
-    phrases = engine.search(searcher, parse('"easy running" "day 17"'), {}, budget=0.000001)
+    phrases = index.search(parse('"easy running" "day 17"'), {}, budget=0.000001)
     assert phrases.partial and phrases.total == 1200  # the second phrase was not checked
 
     doc = run_search(generation, store.open_readonly(fresh_data), SearchRequest.from_args({"q": "easy"}))

@@ -40,6 +40,8 @@ def test_plurals_that_are_not_repeats_stay_apart(text):
         (["metabolize", "metabolizing", "metabolic", "metabolism"], "metabol"),
         (["specialize", "specializing", "special"], "special"),
         (["runner", "runners", "runner's"], "runner"),
+        (["interval", "intervals"], "interval"),
+        (["evening", "evenings"], "evening"),
     ],
 )
 def test_word_families_meet_on_one_stem(family, stem):

@@ -8,7 +8,6 @@ Each web worker keeps its open index and reopens only when `CURRENT` names anoth
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from collections import OrderedDict
@@ -18,13 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from whoosh import index
-from whoosh.index import Index
-from whoosh.searching import Searcher
-
-from catalog.engine.whoosh.facets import FacetTable
-from catalog.engine.whoosh.ranking import ItemStats
-from catalog.engine.whoosh.schema import built_by_this_version
+from catalog import engine
+from catalog.atomic import write_atomically
+from catalog.engine import SearchIndex
 from catalog.generations.manifest import DamagedGeneration, check_manifest
 from catalog.search.suggest import Suggestions
 from catalog.text.spelling import Vocabulary
@@ -40,10 +35,6 @@ _FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # a plain folder name:
 
 class NoGeneration(LookupError):
     """No index generation has been published yet: run `catalog reindex`."""
-
-
-class OutdatedGeneration(LookupError):
-    """A generation built by an older version of the index: `catalog rebuild-index` replaces it."""
 
 
 def index_root(data_dir: Path) -> Path:
@@ -73,35 +64,24 @@ def _names_in(path: Path) -> list[str]:
 
 
 def write_pointer(data_dir: Path, name: str) -> None:
-    """Point readers at generation `name` atomically: write aside, fsync, rename."""
-    root = index_root(data_dir)
-    tmp = root / f".{POINTER}.{os.getpid()}"
-    with open(tmp, "w") as handle:
-        handle.write(name + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, root / POINTER)
-    directory = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    """Point readers at generation `name` atomically."""
+    write_atomically(index_root(data_dir) / POINTER, name + "\n")
+
+
+def write_history(data_dir: Path, names: list[str]) -> None:
+    write_atomically(index_root(data_dir) / HISTORY, "".join(f"{n}\n" for n in names))
 
 
 @dataclass(eq=False)
 class Generation:
-    """One published index folder: the Whoosh index and the files built beside it.
-
-    A worker keeps its generation open and reuses one searcher per thread: opening a
-    searcher costs tens of milliseconds on a large index, searching with one does not.
-    """
+    """One published index folder: the engine's index and the files built beside it
+    (catalog words for typo tolerance, autocomplete entries). A worker keeps it open."""
 
     name: str
     folder: Path
-    index: Index
+    index: SearchIndex
 
     def __post_init__(self) -> None:
-        self._local = threading.local()
         self._results: OrderedDict = OrderedDict()
         self._results_lock = threading.Lock()
 
@@ -123,29 +103,9 @@ class Generation:
         with self._results_lock:
             self._results.pop(key, None)
 
-    def searcher(self) -> Searcher:
-        """A searcher for one-off use; close it (use `with`)."""
-        return self.index.searcher()
-
-    @property
-    def shared_searcher(self) -> Searcher:
-        """This thread's long-lived searcher; never close it."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._local.searcher = self.index.searcher()
-        return searcher
-
     @cached_property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.folder)
-
-    @cached_property
-    def facet_table(self) -> FacetTable:
-        return FacetTable(self.shared_searcher.reader())
-
-    @cached_property
-    def item_stats(self) -> ItemStats:
-        return ItemStats.load(self.shared_searcher)
 
     @cached_property
     def suggestions(self) -> Suggestions:
@@ -154,15 +114,16 @@ class Generation:
 
 def open_generation(data_dir: Path, name: str, digests: bool = False) -> Generation:
     """Open one generation and check it: its files match the manifest (their sizes, and with
-    `digests` their SHA-256 too) and it can be searched."""
+    `digests` their SHA-256 too) and its index is this version's and can be searched
+    (DamagedGeneration, UnreadableIndex or OutdatedIndex if not)."""
     folder = index_root(data_dir) / name
     check_manifest(folder, digests=digests)
-    ix = index.open_dir(str(folder))
-    if not built_by_this_version(ix.schema):
-        raise OutdatedGeneration(f"{name} was built by an older version of the index; run `catalog rebuild-index`")
-    with ix.searcher() as searcher:
-        searcher.doc_count()
-    return Generation(name=name, folder=folder, index=ix)
+    return Generation(name=name, folder=folder, index=engine.open_index(folder))
+
+
+def check_opens(data_dir: Path, name: str) -> None:
+    """Raise as `open_generation` does if generation `name` cannot be searched; keep nothing open."""
+    open_generation(data_dir, name).index.close()
 
 
 class LiveIndex:

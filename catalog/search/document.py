@@ -13,15 +13,14 @@ from functools import partial
 
 from sqlite_utils import Database
 
-from catalog.engine.whoosh import searcher as engine
-from catalog.engine.whoosh.schema import FILTERS
+from catalog.engine import FILTERS, Moment
 from catalog.generations.live import Generation
 from catalog.links import item_path, moment_path, source_moment_url
 from catalog.search.query import ParsedQuery, parse, typed_prefix
 from catalog.storage import store
 from catalog.text.analysis import analyze, term_spans
 from catalog.text.highlight import highlight, second_of_best_window
-from catalog.text.spelling import Vocabulary
+from catalog.text.spelling import MAX_COMPLETIONS, Vocabulary
 from catalog.text.vocabulary import fold
 
 MAX_PER_PAGE = 50
@@ -109,22 +108,21 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
     """Search, and the document of /api/search; `suggestion` holds the query as searched
     when that is not what was typed."""
     typed = parse(request.q).text
-    searcher = generation.shared_searcher
-    parsed, corrected = as_searched(request.q, generation.vocabulary, partial(engine.terms_beginning, searcher))
+    index = generation.index
+    parsed, corrected = as_searched(
+        request.q, generation.vocabulary, partial(index.terms_beginning, limit=MAX_COMPLETIONS)
+    )
     filters = dict(request.filters)
     if parsed.speaker:
         filters["speaker"] = parsed.speaker
     elif filters.get("speaker"):
         filters["speaker"] = " ".join(fold(filters["speaker"]).split())
-    found = engine.search(
-        generation.shared_searcher,
+    found = index.search(
         parsed,
         filters,
         page=request.page,
         per_page=request.per_page,
         newest_first=request.sort == "newest" or parsed.is_empty,
-        facet_table=generation.facet_table,
-        stats=generation.item_stats,
     )
     items = store.get_items(db, found.item_ids)
     # The generation alone says what is visible (the indexer hides items only with the generation
@@ -151,7 +149,7 @@ def _search(generation: Generation, db: Database, request: SearchRequest) -> dic
 
 
 def _result(
-    item: dict, moments: list[engine.Moment], parsed: ParsedQuery, db: Database, weights: dict[str, float] | None = None
+    item: dict, moments: list[Moment], parsed: ParsedQuery, db: Database, weights: dict[str, float] | None = None
 ) -> dict:
     shown = [_moment(item, moment, parsed, db, weights or {}) for moment in moments]  # best first
     terms = parsed.highlight_terms
@@ -191,7 +189,7 @@ _MOMENT_ROW = {
 }
 
 
-def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database, weights: dict[str, float]) -> dict:
+def _moment(item: dict, moment: Moment, parsed: ParsedQuery, db: Database, weights: dict[str, float]) -> dict:
     row = db.execute(_MOMENT_ROW[moment.is_chapter], [item["id"], moment.seq]).fetchone()
     start, end, text, speaker, cue_times = row or (moment.start, None, "", None, None)
     if start is not None and cue_times:
@@ -214,7 +212,7 @@ def _moment(item: dict, moment: engine.Moment, parsed: ParsedQuery, db: Database
 def related_items(generation: Generation, db: Database, item: dict) -> list[dict]:
     """Result cards of items related to `item`: the workouts that link to it, then shared topics."""
     linked = store.workouts_linking(db, item["youtube_id"]) if item.get("youtube_id") else []
-    by_topic = engine.related(generation.shared_searcher, item["id"], item["kind"], item["tags"])
+    by_topic = generation.index.related(item["id"], item["kind"], item["tags"])
     ids = list(dict.fromkeys([*linked, *by_topic]))[:4]
     rows = store.get_items(db, ids)
     nothing = parse("")

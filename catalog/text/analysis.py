@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.lang.snowball.english import EnglishStemmer
+import snowballstemmer
 
 from catalog.text.numbers import Token as Piece
-from catalog.text.vocabulary import normalize, unchanged
+from catalog.text.vocabulary import normalize
 
 # Snowball English (Porter2), measured against Whoosh's Porter on the judged queries: Porter
 # left "running" as "runn" (apart from "run" and "runs") and "metabolizing" apart from
-# "metabolize" and "metabolic".
-stem = lru_cache(maxsize=200_000)(EnglishStemmer().stem)
+# "metabolize" and "metabolic". snowballstemmer is the Snowball project's own build; its
+# current English rules keep "intervals" and "evening" apart from "inter…" and "even".
+stem = lru_cache(maxsize=200_000)(snowballstemmer.stemmer("english").stemWord)
 
 # Function and question words: never required of an item and never scored when a query has
 # other words (they stay in the index, so a quoted phrase still holds them), so "how much
@@ -34,85 +34,26 @@ FUNCTION_TERMS = frozenset(stem(word) for word in FUNCTION_WORDS.split())
 
 # Raised whenever analysis gives other terms for the same text (a new stemmer, a new number
 # rule): a generation built by another version is neither searched nor extended, only rebuilt.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
-class RunningTokenizer(Tokenizer):
-    """A Whoosh tokenizer over `vocabulary.normalize`, with true positions and spans."""
-
-    def __init__(self, stemming: bool = True):
-        self.stemming = stemming
-        self.version = ANALYSIS_VERSION  # pickled with the schema, read back by `built_by_this_version`
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__ and (other.stemming, other.version) == (self.stemming, self.version)
-
-    def __hash__(self) -> int:
-        return hash((self.__class__.__name__, self.stemming, self.version))
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.text = token.original = value
-            token.pos, token.startchar, token.endchar = start_pos, start_char, start_char + len(value)
-            yield token
-            return
-        position = start_pos
-        for line_start, pieces in _lines(value, self.stemming):
-            for piece in pieces:
-                token.text = piece.text
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = piece.text
-                if positions:
-                    token.pos = position
-                if chars:
-                    token.startchar = start_char + line_start + piece.start
-                    token.endchar = start_char + line_start + piece.end
-                position += 1
-                yield token
-
-
-def _lines(value: str, stemming: bool) -> Iterator[tuple[int, tuple[Piece, ...]]]:
+def lines(value: str) -> Iterator[tuple[int, tuple[Piece, ...]]]:
     """(offset, tokens) line by line, through a cache: an item's transcript is its segments
     joined by newlines, and each segment was just analysed as a document of its own."""
     offset = 0
     for line in value.split("\n"):
-        yield offset, _line_tokens(line, stemming)
+        yield offset, _line_tokens(line)
         offset += len(line) + 1
 
 
 @lru_cache(maxsize=8192)
-def _line_tokens(line: str, stemming: bool) -> tuple[Piece, ...]:
-    return tuple(normalize(line, stem if stemming else unchanged))
+def _line_tokens(line: str) -> tuple[Piece, ...]:
+    return tuple(normalize(line, stem))
 
 
 def token_count(text: str) -> int:
     """How many positions `text` takes in an indexed field (line by line, as the tokenizer reads it)."""
-    return sum(len(pieces) for _, pieces in _lines(text, True))
-
-
-def stemmed_analyzer() -> RunningTokenizer:
-    """Words normalised and stemmed: the analyzer of every searchable text field."""
-    return RunningTokenizer(stemming=True)
-
-
-def word_analyzer() -> RunningTokenizer:
-    """Words normalised but not stemmed, for typo tolerance against real words."""
-    return RunningTokenizer(stemming=False)
+    return sum(len(pieces) for _, pieces in lines(text))
 
 
 def analyze(text: str) -> list[str]:

@@ -17,31 +17,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rapidfuzz import distance, process
-from whoosh.analysis import STOP_WORDS
 
+from catalog.text.analysis import FUNCTION_WORDS
 from catalog.text.vocabulary import fold
 
 WORDS_FILE = "words.tsv"
 MAX_COMPLETIONS = 8  # catalog words a typed prefix stands for, the most frequent first
 MAX_TRACKED_PHRASES = 500_000  # two-word phrases counted at once (see count_words)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-_FILLER = STOP_WORDS | {
-    "i",
-    "i'm",
-    "it's",
-    "so",
-    "um",
-    "uh",
-    "like",
-    "just",
-    "they",
-    "there",
-    "what",
-    "was",
-    "but",
-    "do",
-    "my",
-}
+# Words a suggested phrase may not hold: the function words, and fillers of speech.
+_FILLER = frozenset(FUNCTION_WORDS.split()) | {"i'm", "it's", "like", "may", "not", "yet"}
 
 
 def typo_budget(word: str) -> int:

@@ -18,7 +18,7 @@ OWN_NAMES = ("show", "series", "channel", "uploader", "site")
 
 
 def facet_key(value: str) -> str:
-    """A tag's or a person's facet value as the index stores it (`index_schema.document`)."""
+    """A tag's or a person's facet value as the index stores it (`catalog.engine.whoosh.schema.document`)."""
     return value.replace(",", " ").strip().lower()
 
 

@@ -216,8 +216,7 @@ class SiteState:
     def of(cls, data_dir: Path) -> SiteState:
         try:
             generation = LiveIndex(data_dir).current()
-            with generation.searcher() as searcher:
-                name, documents = generation.name, searcher.doc_count()
+            name, documents = generation.name, generation.index.doc_count()
         except NoGeneration:
             name, documents = None, 0
         try:

@@ -215,8 +215,7 @@ def _one_kill(bench: Bench, web_url: str, phase: str, windows: dict, rng, figure
 def check_live(data: Path, before_ids: set[str], web_url: str, episodes: int) -> list[str]:
     """What is wrong with the catalog and the site right after a kill (nothing, if empty)."""
     generation = LiveIndex(data).current()
-    with generation.searcher() as searcher:
-        indexed = {fields["item_id"] for fields in searcher.all_stored_fields()}
+    indexed = {fields["item_id"] for fields in generation.index.searcher.all_stored_fields()}
     found = live_search(data, "episode")["total"]
     with closing(sqlite3.connect(data / "catalog.db")) as db:
         integrity = db.execute("pragma integrity_check").fetchone()[0]

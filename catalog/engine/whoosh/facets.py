@@ -14,7 +14,7 @@ from itertools import chain
 
 from whoosh.reading import IndexReader
 
-from catalog.engine.whoosh.schema import FACETS
+from catalog.engine.contract import FACETS
 
 
 class FacetTable:

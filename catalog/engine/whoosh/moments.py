@@ -3,7 +3,7 @@
 An item document's transcript is its segments joined, and its `chapters` field its chapter
 titles joined, so a word's position in those fields tells which segment or chapter said it.
 The build stores, per item, where each unit ends (in word positions), its start second
-and its speaker (`index_schema.unit_map`); a search reads the positions of the query's words in the
+and its speaker (`schema.unit_map`); a search reads the positions of the query's words in the
 page's items only and scores each unit. No index of segments is needed.
 
 A unit scores like BM25 over its own words, plus a bonus for query words said close
@@ -20,10 +20,10 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
 
+from catalog.engine.contract import Moment
 from catalog.engine.whoosh.positions import NEAR_BOOST, near_starts, phrase_starts, positions
 from catalog.engine.whoosh.ranking import K1, idf
 from catalog.engine.whoosh.schema import speaker_keys
@@ -33,15 +33,6 @@ UNIT_B = 0.5
 MOMENTS_PER_ITEM = 3
 
 FIELDS = {"transcript": False, "chapters": True}  # field: whether its units are chapters
-
-
-@dataclass(frozen=True)
-class Moment:
-    item_id: str
-    seq: int
-    start: float | None
-    is_chapter: bool
-    score: float = 0.0  # how well the unit answers the query; an item's moments come best first
 
 
 def of_items(

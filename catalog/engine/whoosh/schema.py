@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 from whoosh import fields
 
+from catalog.engine.whoosh.tokenizer import RunningTokenizer
 from catalog.storage.models import Item
-from catalog.text.analysis import stemmed_analyzer, token_count
+from catalog.text.analysis import token_count
 from catalog.text.vocabulary import fold
 
 # Query-time weights: title, then chapter titles, then tags and people, then description,
@@ -28,13 +29,11 @@ FIELD_WEIGHTS = {
     "description": 2.0,
     "transcript": 1.0,
 }
-FACETS = ("kind", "tag", "person", "year", "duration", "captions")
-FILTERS = (*FACETS, "speaker")
 DURATION_BUCKETS = ((10 * 60, "under-10"), (30 * 60, "10-30"), (60 * 60, "30-60"))
 
 
 def build_schema() -> fields.Schema:
-    text = stemmed_analyzer()
+    text = RunningTokenizer()
     return fields.Schema(
         item_id=fields.ID(stored=True, sortable=True),
         units=fields.STORED,

@@ -1,52 +1,104 @@
-"""Search one index generation: parsed query in, item ids, moments, facets and total out.
+"""An opened Whoosh index: parsed query in, item ids, moments, facets and total out.
 
-This is the read side's one entry to the index (ranking, moments and positions are its
-parts); everything it returns is plain data, so the views never touch Whoosh objects.
+Ranking, moments and positions are its parts (see catalog.engine.whoosh.ranking and
+.moments); everything it returns is the plain data of `catalog.engine.contract`.
 """
 
 from __future__ import annotations
 
 import heapq
+import threading
 import time
-from dataclasses import dataclass, field
+from functools import cached_property
 
 from whoosh import query as wq
+from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from catalog.engine.contract import TIME_BUDGET, EngineResult
 from catalog.engine.whoosh import moments, ranking
 from catalog.engine.whoosh.facets import FacetTable
-from catalog.engine.whoosh.moments import Moment
 from catalog.engine.whoosh.positions import docs_with_phrase
 from catalog.engine.whoosh.ranking import ItemStats
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.search.query import ParsedQuery
 from catalog.text.analysis import FUNCTION_TERMS
-from catalog.text.spelling import MAX_COMPLETIONS
 
-TIME_BUDGET = 2.0  # seconds for one item search
 MAX_FACET_VALUES = 40
 
 
-@dataclass(frozen=True)
-class EngineResult:
-    total: int
-    item_ids: list[str]
-    moments: dict[str, list[Moment]] = field(default_factory=dict)
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    partial: bool = False  # the time budget ran out: some query words or phrases were left out
-    term_weights: dict[str, float] = field(default_factory=dict)  # query word -> weight inside a moment
+class WhooshIndex:
+    """One generation's Whoosh index, shared by a worker's threads.
+
+    Each thread reuses one searcher: opening a searcher costs tens of milliseconds on a
+    large index, searching with one does not. The facet table and ranking statistics are
+    read once, since the index never changes under a generation.
+    """
+
+    def __init__(self, index: Index):
+        self._index = index
+        self._local = threading.local()
+        self._opened: list[Searcher] = []
+        self._lock = threading.Lock()
+
+    @property
+    def searcher(self) -> Searcher:
+        """This thread's searcher; the index closes it."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self._index.searcher()
+            with self._lock:
+                self._opened.append(searcher)
+        return searcher
+
+    @cached_property
+    def facet_table(self) -> FacetTable:
+        return FacetTable(self.searcher.reader())
+
+    @cached_property
+    def item_stats(self) -> ItemStats:
+        return ItemStats.load(self.searcher)
+
+    def search(
+        self,
+        parsed: ParsedQuery,
+        filters: dict[str, str],
+        page: int = 1,
+        per_page: int = 10,
+        newest_first: bool = False,
+        budget: float = TIME_BUDGET,
+    ) -> EngineResult:
+        return search(
+            self.searcher, parsed, filters, page, per_page, newest_first, budget, self.facet_table, self.item_stats
+        )
+
+    def terms_beginning(self, prefix: str, limit: int) -> list[str]:
+        return terms_beginning(self.searcher, prefix, limit)
+
+    def related(self, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:
+        return related(self.searcher, item_id, own_kind, tags, limit)
+
+    def doc_count(self) -> int:
+        return self.searcher.doc_count()
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for searcher in opened:
+            searcher.close()
+        self._local = threading.local()
 
 
 def search(
     searcher: Searcher,
     parsed: ParsedQuery,
     filters: dict[str, str],
-    page: int = 1,
-    per_page: int = 10,
-    newest_first: bool = False,
-    budget: float = TIME_BUDGET,
-    facet_table: FacetTable | None = None,
-    stats: ItemStats | None = None,
+    page: int,
+    per_page: int,
+    newest_first: bool,
+    budget: float,
+    facet_table: FacetTable,
+    stats: ItemStats,
 ) -> EngineResult:
     """Rank items, count facets over every match, then find the moments of this page's items.
 
@@ -61,7 +113,7 @@ def search(
     scored = [*parsed.scored_terms, *(word for word in phrase_words if word not in FUNCTION_TERMS)]
     ranked = ranking.rank(
         searcher,
-        stats or ItemStats.load(searcher),
+        stats,
         parsed,
         words=list(dict.fromkeys(scored or phrase_words)),  # "to the": a phrase of stop words scores by them
         allowed=allowed,
@@ -71,7 +123,6 @@ def search(
     )
     page_docs = ranked.top[(page - 1) * per_page :]
     stored = [searcher.stored_fields(docnum) for docnum in page_docs]
-    table = facet_table or FacetTable(searcher.reader())
     found, weights = {}, {}
     if not parsed.is_empty:
         units = [(docnum, fields["item_id"], fields["units"]) for docnum, fields in zip(page_docs, stored, strict=True)]
@@ -81,7 +132,7 @@ def search(
         total=len(ranked.matched),
         item_ids=[fields["item_id"] for fields in stored],
         moments=found,
-        facets=table.count(ranked.matched, MAX_FACET_VALUES),
+        facets=facet_table.count(ranked.matched, MAX_FACET_VALUES),
         partial=ranked.partial or phrases_partial,
         term_weights=weights,
     )
@@ -103,7 +154,7 @@ def _allowed(
     return allowed, False
 
 
-def terms_beginning(searcher: Searcher, prefix: str, limit: int = MAX_COMPLETIONS) -> list[str]:
+def terms_beginning(searcher: Searcher, prefix: str, limit: int) -> list[str]:
     """The index terms that begin with `prefix` (a typed number such as "4x40"), those most
     items hold first."""
     reader = searcher.reader()
@@ -116,7 +167,7 @@ def _text(term: str | bytes) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def related(searcher: Searcher, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:
+def related(searcher: Searcher, item_id: str, own_kind: str, tags: list[str], limit: int) -> list[str]:
     """Items sharing the most tags with this one, other kinds first (a video's workout,
     the article on the same topic), at most two of a kind."""
     keys = [t.replace(",", " ").strip().lower() for t in tags if t.strip()]
