@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make run    venv, install, index the bundled sample, serve it on http://127.0.0.1:8000
 #   make test   venv, install (with test extras and Debian's chromium), check a bare install, run the whole suite
+#   make test-fast   the unit and in-process tests alone, in under a minute (while you work)
 
 VENV    ?= .venv
 BARE    := .venv-bare
@@ -9,7 +10,7 @@ DATA    ?= data
 SAMPLE  := data/sample/sources.toml
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install check-install browser sample bench bench-10k bench-10k-copies check-reliability screenshots clean
+.PHONY: run test test-fast install check-install browser sample bench bench-10k bench-10k-copies check-reliability screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -41,6 +42,11 @@ check-install:
 test: install browser check-install
 	$(PY) -m ruff check app.py catalog indexer tests
 	$(PY) -m pytest
+
+# No browser, no gunicorn, no SIGKILLed or yt-dlp processes, no deadlines waited out, no fuzzing:
+# the tests marked `browser` (all of tests/browser/) or `slow` are left out. `make test` runs them all.
+test-fast: install
+	$(PY) -m pytest -q -m "not slow and not browser"
 
 # Benchmarks print figures; they are not tests. bench-10k is the long 10,000-hour run.
 bench: install

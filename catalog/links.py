@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qs, quote, urlencode, urlparse
+from urllib.parse import quote, urlencode, urlparse
 
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+# Moved to catalog.ids; named here until catalog.storage.store, catalog.web.structured_data and
+# tests/test_links.py import it from there.
 
 
 def web_url(url: object) -> str | None:
@@ -53,18 +53,3 @@ def source_moment_url(item: dict, start: float | None) -> str | None:
     if item.get("media_url"):
         return f"{item['media_url']}#t={seconds}"
     return item.get("source_url")
-
-
-def youtube_id_from_url(url: str) -> str | None:
-    """The video id of a youtube.com/watch, youtu.be or /embed/ URL, else None."""
-    parsed = urlparse(url)
-    host = (parsed.hostname or "").removeprefix("www.").removeprefix("m.")
-    candidate = None
-    if host == "youtu.be":
-        candidate = parsed.path.strip("/")
-    elif host in ("youtube.com", "youtube-nocookie.com"):
-        if parsed.path == "/watch":
-            candidate = (parse_qs(parsed.query).get("v") or [""])[0]
-        elif parsed.path.startswith(("/embed/", "/shorts/", "/live/")):
-            candidate = parsed.path.split("/")[2]
-    return candidate if candidate and _YOUTUBE_ID.match(candidate) else None

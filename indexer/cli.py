@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from catalog import logs
+from catalog.display import clock
 from catalog.durations import BadDuration, seconds_of
 from catalog.generations.live import LiveIndex, NoGeneration
 from catalog.search.document import SearchRequest, run_search
@@ -148,7 +149,7 @@ def rebuild_index_command(data_dir: Path) -> None:
 def rollback_command(data_dir: Path) -> None:
     """Make the previous index generation live again (the next reindex rebuilds from SQLite)."""
     try:
-        with run_lock(data_dir):
+        with run_lock(data_dir, "rollback"):
             abandoned, restored = build.rollback(store.open_for_writing(data_dir), data_dir)
     except (LockBusy, build.NothingToRollBack) as exc:
         click.echo(str(exc), err=True)
@@ -217,7 +218,7 @@ def search_command(
     args = {"q": query, "page": page, "sort": sort, "kind": kind, "tag": tag}
     try:
         generation = LiveIndex(data_dir).current()
-    except NoGeneration as exc:
+    except NoGeneration as exc:  # the command line's own edge: a usage error (exit 2) that says what to run
         raise click.UsageError(f"{exc}; run `catalog reindex` first") from None
     doc = run_search(generation, store.open_readonly(data_dir), SearchRequest.from_args(args))
     if as_json:
@@ -227,15 +228,7 @@ def search_command(
     for result in doc["results"]:
         click.echo(f"- [{result['kind']}] {result['title']}  {result['url']}")
         for moment in result["moments"]:
-            click.echo(f"    {_clock(moment['start'])}  {moment['url']}")
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "  text"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:>2}:{secs:02}"
+            click.echo(f"    {clock(moment['start']) or 'text':>5}  {moment['url']}")
 
 
 @cli.group("report")

@@ -14,8 +14,8 @@ from collections import defaultdict
 
 from sqlite_utils import Database
 
+from catalog.display import clock
 from catalog.storage import store
-from catalog.web.templating import clock
 
 TIMED_KINDS = ("video", "podcast")
 

@@ -9,8 +9,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.options import OptionError, checked_options
-from indexer.sources import KINDS
+from indexer.options import KIND_OPTIONS, OptionError, checked_options, checked_settings
 
 
 class ConfigError(ValueError):
@@ -28,8 +27,8 @@ class SourceConfig:
     base_dir: Path = Path(".")
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            known = ", ".join(sorted(KINDS))
+        if self.kind not in KIND_OPTIONS:
+            known = ", ".join(sorted(KIND_OPTIONS))
             raise ConfigError(f"source {self.name!r}: kind {self.kind!r} is not one of {known}")
         try:
             object.__setattr__(self, "options", checked_options(self.kind, self.options))
@@ -43,22 +42,21 @@ class SourceConfig:
 
 @dataclass(frozen=True)
 class GoldenQuery:
-    """A query that must keep finding an item; checked before every swap."""
+    """A query that must find an item within its first `within` results; checked before every swap."""
 
     query: str
     expect: str  # an item id
-    within: int = 10
+    within: int
 
 
 @dataclass(frozen=True)
 class Config:
+    """sources.toml, checked: its sources, and its `[settings]` (see `indexer.options.SETTINGS`)."""
+
     path: Path
     sources: tuple[SourceConfig, ...]
-    min_doc_share: float = 0.5  # a new generation needs this share of the live one's documents
-    golden: tuple[GoldenQuery, ...] = ()
-
-
-SETTINGS_KEYS = {"min_doc_share", "golden"}
+    min_doc_share: float  # a new generation needs this share of the live one's documents
+    golden: tuple[GoldenQuery, ...]
 
 
 def load_config(path: Path) -> Config:
@@ -80,27 +78,11 @@ def load_config(path: Path) -> Config:
 def _settings(table: object) -> dict:
     if not isinstance(table, dict):
         raise ConfigError("[settings] must be a table")
-    for key in table:
-        if key not in SETTINGS_KEYS:
-            raise ConfigError(f"[settings]: unknown key {key!r} (known: {', '.join(sorted(SETTINGS_KEYS))})")
-    share = table.get("min_doc_share", 0.5)
-    if not isinstance(share, int | float) or not 0 <= share <= 1:
-        raise ConfigError("[settings]: min_doc_share must be a number from 0 to 1")
-    golden = []
-    for number, entry in enumerate(table.get("golden", []), 1):
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("query"), str)
-            or not isinstance(entry.get("expect"), str)
-        ):
-            raise ConfigError(f"[settings]: golden query {number} needs a string 'query' and 'expect'")
-        within = entry.get("within", 10)
-        if set(entry) - {"query", "expect", "within"} or not isinstance(within, int) or within < 1:
-            raise ConfigError(
-                f"[settings]: golden query {number} takes only query, expect and within (a positive integer)"
-            )
-        golden.append(GoldenQuery(entry["query"], entry["expect"], within))
-    return {"min_doc_share": float(share), "golden": tuple(golden)}
+    try:
+        settings = checked_settings(table)
+    except OptionError as exc:
+        raise ConfigError(f"[settings]: {exc}") from None
+    return {**settings, "golden": tuple(GoldenQuery(**query) for query in settings["golden"])}
 
 
 def _source(name: str, table: object, base_dir: Path) -> SourceConfig:

@@ -16,9 +16,9 @@ from dataclasses import replace
 
 from sqlite_utils import Database
 
+from catalog.display import clock
 from catalog.storage import store
 from catalog.storage.models import Item, Segment
-from catalog.web.templating import clock
 from indexer.corrections_file import Correction
 from indexer.sources.base import Notice
 

@@ -1,4 +1,5 @@
-"""Every option of every source kind, with its type and default, checked in this one place.
+"""Every option of sources.toml, with its type and default, checked in this one place: those of
+every source kind, and those of `[settings]` with its golden queries.
 
 `indexer.config.SourceConfig` runs `checked_options` when it is made, so a reader never
 checks an option: it reads `source.options[key]`, with the default filled in where the
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,13 +35,23 @@ class Option:
         return Option(self.expected, self.accepts, default)
 
 
-def _number(minimum: float, above: bool = False, integer: bool = False) -> Callable[[object], bool]:
+def _number(
+    minimum: float, above: bool = False, integer: bool = False, maximum: float = math.inf
+) -> Callable[[object], bool]:
     def accepts(value: object) -> bool:
         if isinstance(value, bool) or not isinstance(value, int if integer else int | float):
             return False
-        return value > minimum if above else value >= minimum
+        return (value > minimum if above else value >= minimum) and value <= maximum
 
     return accepts
+
+
+def _string(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _table(value: object) -> bool:
+    return isinstance(value, dict)
 
 
 def _text(value: object) -> bool:
@@ -128,6 +140,22 @@ KIND_OPTIONS: dict[str, dict[str, Option]] = {
 REQUIRED = {"ytdlp-folder": ("path",), "podcast": ("url",), "workouts": ("path",), "collections": ("path",)}
 EXACTLY_ONE_OF = {"youtube": ("url", "urls"), "video": ("url", "urls"), "articles": ("feed", "sitemap", "path")}
 
+SETTINGS = {
+    # a new generation needs at least this share of the live one's documents
+    "min_doc_share": Option("a number from 0 to 1", _number(0, maximum=1), 0.5),
+    # queries that must keep finding an item, checked before every swap; each as GOLDEN_QUERY says
+    "golden": Option(
+        'a list of tables such as { query = "4x400 relay", expect = "youtube:smplIntrv01" }',
+        _list_of(_table, empty_ok=True),
+        [],
+    ),
+}
+GOLDEN_QUERY = {
+    "query": Option("a string", _string),
+    "expect": Option('an item id such as "youtube:smplIntrv01"', _string),
+    "within": Option("a whole number of results, 1 or more", _number(1, integer=True), 10),
+}
+
 
 def checked_options(kind: str, options: dict) -> dict:
     """`options` of a source of `kind`, checked, with the kind's defaults filled in.
@@ -135,23 +163,43 @@ def checked_options(kind: str, options: dict) -> dict:
     Raises OptionError naming the key and what it expects.
     """
     schema = {**KIND_OPTIONS[kind], **COMMON}
-    for key in options:
+    return _checked(options, schema, f"a {kind} source takes", REQUIRED.get(kind, ()), EXACTLY_ONE_OF.get(kind, ()))
+
+
+def checked_settings(settings: dict) -> dict:
+    """The `[settings]` table, checked, with its defaults and those of each golden query filled in."""
+    checked = _checked(settings, SETTINGS, "[settings] takes")
+    golden = []
+    for number, query in enumerate(checked["golden"], 1):
+        try:
+            golden.append(_checked(query, GOLDEN_QUERY, "a golden query takes", required=("query", "expect")))
+        except OptionError as exc:
+            raise OptionError(f"golden query {number}: {exc}") from None
+    return {**checked, "golden": golden}
+
+
+def _checked(
+    values: dict, schema: dict[str, Option], takes: str, required: tuple = (), exactly_one_of: tuple = ()
+) -> dict:
+    """`values` checked against `schema`, with its defaults filled in; `takes` starts the list of
+    the keys there are, in the message about one that is not."""
+    for key in values:
         if key not in schema:
-            raise OptionError(f"unknown key {key!r} (a {kind} source takes {', '.join(sorted(schema))})")
-    for key in REQUIRED.get(kind, ()):
-        if key not in options:
+            raise OptionError(f"unknown key {key!r} ({takes} {', '.join(sorted(schema))})")
+    for key in required:
+        if key not in values:
             raise OptionError(f"missing key {key!r}: {schema[key].expected}")
-    choices = EXACTLY_ONE_OF.get(kind, ())
-    given = [key for key in choices if key in options]
-    if choices and not given:
-        raise OptionError(f"missing key: one of {', '.join(map(repr, choices))} is needed")
+    given = [key for key in exactly_one_of if key in values]
+    choices = ", ".join(map(repr, exactly_one_of))
+    if exactly_one_of and not given:
+        raise OptionError(f"missing key: one of {choices} is needed")
     if len(given) > 1:
-        raise OptionError(f"takes exactly one of {', '.join(map(repr, choices))}, not {' and '.join(map(repr, given))}")
-    for key, value in options.items():
+        raise OptionError(f"takes exactly one of {choices}, not {' and '.join(map(repr, given))}")
+    for key, value in values.items():
         if not schema[key].accepts(value):
             raise OptionError(f"{key!r} must be {schema[key].expected}, not {_shown(value)}")
     defaults = {key: copy.copy(option.default) for key, option in schema.items() if option.default is not _NO_DEFAULT}
-    return {**defaults, **options}
+    return {**defaults, **values}
 
 
 def _shown(value: object) -> str:

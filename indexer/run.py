@@ -173,7 +173,7 @@ def _record(db: Database, report: RunReport) -> None:
 
 def rebuild_index(data_dir: Path) -> str:
     """Rebuild and publish the index from SQLite alone, with no source and no network."""
-    with run_lock(data_dir):
+    with run_lock(data_dir, "rebuild-index"):
         db = store.open_for_writing(data_dir)
         name = build.build_generation(db, data_dir)
         build.publish(data_dir, name)

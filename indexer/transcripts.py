@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
+from typing import Protocol, TypeVar
 
 from indexer.captions import CaptionError, Cue, checked, parse_captions
 from indexer.markdown_transcript import parse_markdown_transcript
@@ -41,10 +43,48 @@ def transcript_format(mime_or_ext: str) -> str | None:
     return _FORMATS.get(mime_or_ext.split(";")[0].strip().lower().lstrip("."))
 
 
-def pick_best(candidates: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The (url, type) transcript of an episode worth fetching, by TRANSCRIPT_PREFERENCE."""
-    known = [c for c in candidates if transcript_format(c[1])]
-    return min(known, key=lambda c: TRANSCRIPT_PREFERENCE.index(transcript_format(c[1])), default=None)
+def language_rank(language: str, languages: Sequence[str]) -> int | None:
+    """Position of the first configured language `language` belongs to ("en-US" and "en-orig"
+    belong to "en"), ignoring case; None if it belongs to none."""
+    language = language.lower()
+    return next(
+        (
+            rank
+            for rank, wanted in enumerate(code.lower() for code in languages)
+            if language == wanted or language.startswith(f"{wanted}-")
+        ),
+        None,
+    )
+
+
+class Offered(Protocol):
+    """A transcript an episode offers: its format ("vtt", … or None if unreadable) and language."""
+
+    @property
+    def format(self) -> str | None: ...
+
+    @property
+    def language(self) -> str | None: ...
+
+
+OfferedT = TypeVar("OfferedT", bound=Offered)
+
+
+def best_first(offered: Iterable[OfferedT], languages: Sequence[str]) -> list[OfferedT]:
+    """The readable transcripts worth trying, best first: by the configured languages in their
+    order, then by TRANSCRIPT_PREFERENCE, then as offered. A language takes its variants ("en"
+    takes en-GB); one of no stated language, or any when none are configured, counts as the
+    first; one in a language nobody configured is left out."""
+
+    def rank_of(language: str | None) -> int | None:
+        return language_rank(language, languages) if language and languages else 0
+
+    ranked = [
+        ((rank, TRANSCRIPT_PREFERENCE.index(transcript.format)), transcript)
+        for transcript in offered
+        if transcript.format and (rank := rank_of(transcript.language)) is not None
+    ]
+    return [transcript for _, transcript in sorted(ranked, key=lambda pair: pair[0])]
 
 
 def parse_transcript(text: str, mime_or_ext: str) -> list[Cue]:

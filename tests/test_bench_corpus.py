@@ -128,6 +128,7 @@ def test_the_query_log_covers_every_class():
     )
 
 
+@pytest.mark.slow  # builds, queries and serves a bench catalog over HTTP
 def test_the_whole_bench_runs_at_two_hours(tiny, capsys):
     cache, _ = tiny
     started = time.perf_counter()

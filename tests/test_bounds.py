@@ -17,6 +17,9 @@ from indexer.sources.base import ItemFailure, SourceContext, SourceError
 
 from .hostile_server import HostileServer, video_page
 
+# Slow: deadlines waited out against trickling servers. `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 CAP = 1024 * 1024
 SLACK = 8 * 1024 * 1024  # what the kernel's socket buffers may hold beyond what was read
 TRICKLE = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n" + b"slow " * 10  # one byte every 0.5 s: 44 s in all

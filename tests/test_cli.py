@@ -2,8 +2,6 @@
 
 import shutil
 
-import pytest
-
 from catalog.generations.live import history, live_name
 from catalog.storage import store
 from indexer.cli import cli
@@ -127,14 +125,6 @@ def test_a_failed_golden_query_keeps_the_live_generation(runner, fresh_data, tmp
 def test_search_without_an_index_is_a_usage_error(runner, fresh_data):
     result = catalog(runner, fresh_data, "search", "relay")
     assert result.exit_code == 2 and "catalog reindex" in result.output
-
-
-@pytest.mark.parametrize(
-    "command", ["reindex", "rebuild-index", "rollback", "search", "serve", "backup", "pack", "install"]
-)
-def test_every_command_has_help(runner, command):
-    result = runner.invoke(cli, [command, "--help"])
-    assert result.exit_code == 0 and len(result.output.splitlines()) > 3
 
 
 def test_a_run_that_changes_a_few_items_updates_the_index_instead_of_rebuilding(runner, fresh_data, tmp_path, caplog):

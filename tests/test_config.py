@@ -131,3 +131,44 @@ def test_config_loads_without_importing_any_reader(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- [settings] is checked by the same schema (indexer.options.SETTINGS), through the CLI as cron runs it
+
+WORKOUTS = '[sources.w]\nkind = "workouts"\npath = "w"\n'
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ("min_doc_share = true", "[settings]: 'min_doc_share' must be a number from 0 to 1, not true"),
+        ("min_doc_share = 1.5", "[settings]: 'min_doc_share' must be a number from 0 to 1, not 1.5"),
+        (
+            'golden = [{ query = "relay", expect = "youtube:x", within = true }]',
+            "[settings]: golden query 1: 'within' must be a whole number of results, 1 or more, not true",
+        ),
+        ('golden = [{ query = "relay" }]', "[settings]: golden query 1: missing key 'expect'"),
+        ('golden = [{ query = "relay", expect = "x", top = 3 }]', "golden query 1: unknown key 'top'"),
+        ('golden = ["relay"]', "[settings]: 'golden' must be a list of tables such as"),
+    ],
+)
+def test_a_wrong_setting_stops_the_run_before_anything_is_fetched(runner, tmp_path, settings, message):
+    from indexer.cli import cli
+
+    config = write(tmp_path, f"{WORKOUTS}[settings]\n{settings}\n")
+    result = runner.invoke(cli, ["--data", str(tmp_path / "data"), "reindex", "--config", str(config)])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "data" / "catalog.db").exists()
+
+
+def test_settings_defaults_come_from_the_schema(tmp_path):
+    from indexer.options import GOLDEN_QUERY, SETTINGS
+
+    bare = load_config(write(tmp_path, WORKOUTS))
+    assert (bare.min_doc_share, bare.golden) == (SETTINGS["min_doc_share"].default, ())
+    one = load_config(
+        write(tmp_path, f'{WORKOUTS}[settings]\ngolden = [{{ query = "relay", expect = "youtube:x" }}]\n')
+    )
+    assert [(g.query, g.expect, g.within) for g in one.golden] == [
+        ("relay", "youtube:x", GOLDEN_QUERY["within"].default)
+    ]

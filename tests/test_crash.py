@@ -13,6 +13,9 @@ import pytest
 from catalog.generations.live import live_name
 from tests.helpers import live_search
 
+# Slow: SIGKILLed `catalog reindex` processes. `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 CAPTION = "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\nwe talk about {topic} today number {n}\n"
 
 

@@ -13,7 +13,8 @@ from flask import render_template
 
 from catalog.storage import store
 from catalog.storage.models import Item
-from catalog.web import discovery, get_db
+from catalog.web import discovery
+from catalog.web.resources import get_db
 from catalog.web.social_meta import moment_at
 from catalog.web.structured_data import json_ld, json_ld_script
 

@@ -1,11 +1,15 @@
 """Schemathesis fuzzes every operation of /api/openapi.json: no request may get a 5xx,
 and every answer must match the description."""
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
 from app import create_app
 from tests.conftest import SAMPLE
+
+# Slow: schemathesis over every operation. `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
 
 
 def _app():

@@ -17,6 +17,9 @@ from indexer.sources.youtube import GuardedYoutubeDL
 from .conftest import YTDLP_SITE
 from .hostile_server import HostileServer
 
+# Slow: the real yt-dlp, run against servers on 127.0.0.1. `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 LOCAL = FetchPolicy(allow_private=True, timeout=2, retries=0)
 
 

@@ -1,6 +1,7 @@
 """Deep links: ours and the original's, at a second."""
 
-from catalog.links import moment_path, source_moment_url, youtube_id_from_url
+from catalog.ids import youtube_id_from_url
+from catalog.links import moment_path, source_moment_url
 
 
 def test_moment_paths():

@@ -1,7 +1,9 @@
 """Query parsing: forgiving, bounded, and never an error (checked with hypothesis too)."""
 
+import re
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from catalog.search.query import MAX_QUERY_CHARS, parse, typed_prefix
@@ -35,6 +37,8 @@ def test_syntax_is_just_text():
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=2000))
+@example("\U00010e60")  # a Rumi digit: str.isdigit() says yes, int() says no
+@example("sub \U00010e60 minute mile")
 def test_any_text_parses_within_bounds(text):
     parsed = parse(text)
     assert len(parsed.text) <= MAX_QUERY_CHARS
@@ -48,8 +52,13 @@ def test_any_text_parses_within_bounds(text):
         st.sampled_from(['"', "-", "*", "speaker:", "4", "x", "400", "relay", " ", "AND", ":", "(", "~"]), max_size=30
     )
 )
-def test_operator_soup_parses(pieces):
-    parse("".join(pieces))
+def test_operator_soup_is_read_as_plain_words(pieces):
+    text = "".join(pieces)
+    parsed = parse(text)
+    assert parsed.text == " ".join(text.split())
+    words = (*parsed.terms, *parsed.excluded, *(word for phrase in parsed.phrases for word in phrase))
+    assert all(re.fullmatch(r"[\w:]+", word) for word in words), words  # no quote, *, (, ~ or - leaks into a word
+    assert len(set(parsed.terms)) == len(parsed.terms) and len(set(parsed.excluded)) == len(parsed.excluded)
 
 
 @pytest.mark.parametrize(

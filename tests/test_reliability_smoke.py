@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from tests.reliability.kills import PHASES, run_kills
 from tests.reliability.load import run_load
+
+# Slow: gunicorn under load and SIGKILLed `catalog reindex` processes. `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
 
 
 def test_no_request_fails_or_stalls_while_generations_are_published(tmp_path):

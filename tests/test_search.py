@@ -1,5 +1,7 @@
 """Search over the indexed sample: the interview's relay moment, filters, sorting, paging."""
 
+import re
+
 import pytest
 
 from catalog.generations.live import LiveIndex
@@ -35,25 +37,32 @@ def test_relay_forms_find_the_interview_with_its_chapter_and_first_mention(searc
     assert "<mark>four by four hundred</mark>" in mention["text_html"]
 
 
-def test_result_document_has_the_documented_keys(search):
-    doc = search("strides")
+RESULT_KEYS = {
+    "id",
+    "kind",
+    "title",
+    "url",
+    "source_url",
+    "published",
+    "duration",
+    "thumbnail",
+    "snippet_html",
+    "moments",
+}
+MOMENT_KEYS = {"start", "end", "text_html", "url", "source_url"}
+
+
+def test_every_result_has_the_documented_keys(search):
+    doc = search("strides", per_page=50)
     assert {"query", "total", "page", "facets", "suggestion", "results"} <= set(doc)
-    result = doc["results"][0]
-    assert {
-        "id",
-        "kind",
-        "title",
-        "url",
-        "source_url",
-        "published",
-        "duration",
-        "thumbnail",
-        "snippet_html",
-        "moments",
-    } <= set(result)
-    for moment in (m for r in doc["results"] for m in r["moments"]):
-        assert {"start", "end", "text_html", "url", "source_url"} <= set(moment)
-        assert len(doc["results"][0]["moments"]) <= 3
+    assert len(doc["results"]) == doc["total"] > 1
+    for result in doc["results"]:
+        assert RESULT_KEYS <= set(result), result["id"]
+        assert len(result["moments"]) <= 3, result["id"]
+        scores = [moment["score"] for moment in result["moments"]]
+        assert scores == sorted(scores, reverse=True), result["id"]  # best first
+        for moment in result["moments"]:
+            assert MOMENT_KEYS <= set(moment), (result["id"], moment)
 
 
 def test_results_cover_every_kind(search):
@@ -92,8 +101,10 @@ def test_chapter_hits_link_to_the_chapter_start(search):
 
 def test_article_moments_link_to_their_paragraph(search):
     doc = search("4 x 400m relay", kind="article")
-    moment = doc["results"][0]["moments"][0]
-    assert moment["start"] is None and "#p-" in moment["url"]
+    moments = [(result["url"], moment) for result in doc["results"] for moment in result["moments"]]
+    assert moments
+    for url, moment in moments:
+        assert moment["start"] is None and re.fullmatch(re.escape(url) + r"#p-\d+", moment["url"]), moment
 
 
 def test_excluded_words(search):

@@ -16,6 +16,9 @@ import requests
 
 from tests.conftest import REPO
 
+# Slow: the real gunicorn, started by `catalog serve`. `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 CATALOG = Path(sys.executable).with_name("catalog")
 TOKEN = "status-token-for-the-serve-test"
 

@@ -203,6 +203,21 @@ def test_only_changed_or_due_entries_are_fetched_again(site):
     assert again.state["etag"] == "v2"
 
 
+def test_a_due_page_that_failed_is_fetched_again_the_next_run(small_site):
+    feed = {"feed": small_site.server.url("/feed.xml")}
+    first = SourceContext()
+    ids = set(items_of(read(feed, first)))
+    page = small_site.page_path("may-day-5k")
+    small_site.serve(etag="v2").server.route(page, "oops", status=500)
+    failing = SourceContext(known=ids, due={"article:may-day-5k"}, state=first.state)
+    assert [r.item for r in read(feed, failing) if isinstance(r, ItemFailure)] == [small_site.server.url(page)]
+    small_site.serve(etag="v2")  # the page is back, the feed as it was
+
+    again = read(feed, SourceContext(known=ids, state=failing.state))  # nothing due
+
+    assert {getattr(r, "id", None) for r in again} == {"article:may-day-5k", None}
+
+
 def test_max_new_caps_new_pages_and_keeps_the_feed_for_the_rest(site):
     context = SourceContext(max_new=5)
     assert len(items_of(read({"feed": site.server.url("/feed.xml")}, context))) == 5

@@ -45,7 +45,7 @@ def test_a_crash_inside_one_reader_fails_that_source_and_publishes_the_rest(monk
     def crash(*args, **kwargs):
         raise ZeroDivisionError("division by zero in a reader")
 
-    monkeypatch.setattr(ytdlp_folder, "_FileSets", crash)  # before any item: both ytdlp-folder sources
+    monkeypatch.setattr(ytdlp_folder, "Refresh", crash)  # before any item: both ytdlp-folder sources
     report = reindex(load_config(SAMPLE / "sources.toml"), fresh_data)
 
     by_name = {source.name: source for source in report.sources}

@@ -20,6 +20,8 @@ from .conftest import YTDLP_SITE as FIXTURES
 from .helpers import live_ids, live_search, reindex_config
 from .hostile_server import HostileServer
 
+pytestmark = pytest.mark.slow  # the real yt-dlp, and timeouts waited out
+
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 VTT = {"Content-Type": "text/vtt; charset=utf-8"}
 RSS = {"Content-Type": "application/rss+xml"}
@@ -204,6 +206,21 @@ def test_new_entries_beyond_max_new_wait_for_the_next_run(site):
     assert item.id == "generic:coach-ep-2"  # the feed's first entry
     later = read(config, context(max_new=1, known={item.id}, state=first.state))
     assert [getattr(r, "id", r) for r in later] == [Unchanged(item.id), "generic:coach-ep-1"]
+
+
+def test_a_known_video_whose_fetch_failed_is_fetched_again_the_next_run(site):
+    """Not only when it is next due: the failure is reported again, or the video is back, at once."""
+    config = source("video", site.url("/feed.xml"))
+    first = context()
+    ids = {item.id for item in read(config, first)}
+    site.route("/ep2.mp3", "oops", status=500)
+    failing = context(known=ids, due={"generic:coach-ep-2"}, state=first.state)
+    assert [type(r) for r in read(config, failing)] == [ItemFailure, Unchanged]
+    site.route("/ep2.mp3", b"ID3\x03\0\0\0\0\0\0", headers={"Content-Type": "audio/mpeg"})
+
+    again = read(config, context(known=ids, state=failing.state))  # nothing due
+
+    assert [getattr(r, "id", r) for r in again] == ["generic:coach-ep-2", Unchanged("generic:coach-ep-1")]
 
 
 def test_a_gone_entry_is_left_out_and_a_failing_one_reported(site):

@@ -11,8 +11,9 @@ ENTRIES = [
 
 
 def test_prefix_of_any_word_titles_first():
-    found = Suggestions(ENTRIES).lookup("h")
-    assert [e["kind"] for e in found] == ["tag", "person", "phrase"]
+    title = {"text": "Hard hills, easy days", "kind": "title", "url": "/items/youtube:y", "weight": 1}
+    found = Suggestions([*ENTRIES, title]).lookup("h")
+    assert [e["kind"] for e in found] == ["title", "tag", "person", "phrase"]
     assert [e["text"] for e in Suggestions(ENTRIES).lookup("befo")] == ["Strides before a race"]
 
 

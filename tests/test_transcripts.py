@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.captions import CaptionError, Cue, parse_srt, parse_vtt
-from indexer.transcripts import TRANSCRIPT_PREFERENCE, parse_transcript, pick_best, transcript_format
+from indexer.sources.podcast_feed import Transcript
+from indexer.transcripts import TRANSCRIPT_PREFERENCE, best_first, language_rank, parse_transcript, transcript_format
 
 
 def read(corpus, name: str) -> str:
@@ -99,15 +100,29 @@ def test_transcript_format_names():
     ]
 
 
-def test_pick_best_follows_the_preference_order():
+def offered(*transcripts: tuple[str, str | None]) -> list[Transcript]:
+    return [Transcript(f"https://x/{n}", mime, language) for n, (mime, language) in enumerate(transcripts)]
+
+
+def test_the_best_transcript_is_the_first_readable_one_by_format():
     assert TRANSCRIPT_PREFERENCE == ("vtt", "json", "srt", "html", "markdown")
-    candidates = [
-        ("https://x/t.html", "text/html"),
-        ("https://x/t.srt", "application/x-subrip"),
-        ("https://x/t.json", "application/json"),
-        ("https://x/t.txt", "text/plain"),
-    ]
-    assert pick_best(candidates) == ("https://x/t.json", "application/json")
-    assert pick_best([*candidates, ("https://x/t.vtt", "text/vtt")]) == ("https://x/t.vtt", "text/vtt")
-    assert pick_best([("https://x/t.txt", "text/plain")]) is None
-    assert pick_best([]) is None
+    some = offered(
+        ("text/html", None), ("application/x-subrip", None), ("application/json", None), ("text/plain", None)
+    )
+    assert best_first(some, []) == [some[2], some[1], some[0]]  # text/plain is not a transcript
+    vtt = offered(("text/vtt", None))
+    assert best_first(some + vtt, [])[0] == vtt[0]
+    assert best_first(offered(("text/plain", "en")), ["en"]) == best_first([], ["en"]) == []
+
+
+def test_the_configured_languages_come_before_the_format():
+    some = offered(("text/vtt", "fr"), ("text/vtt", "en-GB"), ("application/x-subrip", "de"), ("text/html", None))
+    french, british, german, unstated = some
+    assert best_first(some, ["de", "EN"]) == [german, unstated, british]  # no stated language: as the first
+    assert best_first(some, ["en"]) == [british, unstated]  # a language takes its regional variants
+    assert best_first(some, []) == [french, british, german, unstated]  # none configured: format, then feed order
+
+
+def test_a_language_code_takes_its_variants_and_nothing_else():
+    codes = ("de", "EN-orig", "en-GB", "english", "fr")
+    assert [language_rank(code, ["de", "en"]) for code in codes] == [0, 1, 1, None, None]

@@ -19,6 +19,9 @@ from indexer.cli import cli
 from .conftest import YTDLP_SITE
 from .ytdlp_made import RELAY_CAPTIONS, serve_page, youtube_info, ytdlp
 
+# Slow: folders made by running the real yt-dlp. `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 GERMAN = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nWillkommen zum Gespräch über die Staffel\n"
 CHAT = '{"replayChatItemAction": {"actions": []}}\n'
 

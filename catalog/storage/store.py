@@ -14,7 +14,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from catalog.links import item_path, web_url, youtube_id_from_url
+from catalog.ids import youtube_id_from_url
+from catalog.links import item_path, web_url
 from catalog.storage.migrations import migrations
 from catalog.storage.models import Chapter, InvalidItem, Item, Segment
 

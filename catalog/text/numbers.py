@@ -181,7 +181,7 @@ def paces(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        minutes = token.text if token.text.isdigit() and 0 < int(token.text) < 100 else None
+        minutes = token.text if token.text.isdecimal() and 0 < int(token.text) < 100 else None
         if minutes and out and out[-1].text == "sub":
             out.append(token._replace(text=f"{minutes}:00"))
         elif minutes and i + 2 < len(tokens) and tokens[i + 1].text in MINUTES and tokens[i + 2].text in PACE_WORDS:

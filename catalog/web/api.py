@@ -7,11 +7,11 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from catalog.generations.live import NoGeneration
+from catalog.display import suggestion_label
 from catalog.search.document import as_searched, run_search
 from catalog.search.query import MAX_QUERY_CHARS, parse
 from catalog.storage import store
-from catalog.web import get_db, live_index, search_request
+from catalog.web.resources import get_db, live_index, run_live, search_request
 from catalog.web.transcript_view import transcript
 
 OPENAPI = Path(__file__).with_name("openapi.json")
@@ -21,10 +21,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search():
     asked = search_request(request.args)
-    try:
-        return jsonify(live_index().run(lambda generation: run_search(generation, get_db(), asked)))
-    except NoGeneration as exc:
-        return jsonify(error=str(exc)), 503
+    return jsonify(live_index().run(lambda generation: run_search(generation, get_db(), asked)))
 
 
 @bp.get("/results")
@@ -33,10 +30,7 @@ def results():
     region is rendered by one template only (`_results.html`), so its labels, order and
     formatting are the page's own; it is held to the API's rate limit, as typing is."""
     asked = search_request(request.args)
-    try:
-        doc = live_index().run(lambda generation: run_search(generation, get_db(), asked))
-    except NoGeneration as exc:
-        return jsonify(error=str(exc)), 503
+    doc = live_index().run(lambda generation: run_search(generation, get_db(), asked))
     return render_template("_results.html", search=asked, doc=doc)
 
 
@@ -50,10 +44,9 @@ def find(item_id: str):
     if item is None:
         abort(404)
     asked = (request.args.get("q") or "")[:MAX_QUERY_CHARS]
-    try:
-        parsed = live_index().run(lambda generation: as_searched(asked, generation.vocabulary)[0])
-    except NoGeneration:
-        parsed = parse(asked)
+    # Without an index, find still marks the words as typed: there is only no vocabulary to read them by.
+    vocabulary = run_live(lambda generation: generation.vocabulary, otherwise=None)
+    parsed = as_searched(asked, vocabulary)[0] if vocabulary is not None else parse(asked)
     shown = transcript(
         store.item_segments(db, item_id),
         store.item_chapters(db, item_id),
@@ -67,16 +60,15 @@ def find(item_id: str):
 
 @bp.get("/suggest")
 def suggest():
-    """Autocomplete for a prefix: titles, tags, people, chapters and frequent phrases."""
+    """Autocomplete for a prefix: titles, tags, people, chapters and frequent phrases, each
+    with the label the listbox shows for its kind."""
     prefix = str(request.args.get("q") or "")[:100]
-    try:
-        found = live_index().run(lambda generation: generation.suggestions.lookup(prefix))
-    except NoGeneration:
-        found = []
+    # Without an index there is nothing to suggest: an empty list, never an error under the visitor's typing.
+    found = run_live(lambda generation: generation.suggestions.lookup(prefix), otherwise=[])
     if request.args.get("format") == "opensearch":  # the browser's address bar
         body = json.dumps([prefix, [entry["text"] for entry in found]])
         return Response(body, mimetype="application/x-suggestions+json")
-    return jsonify(query=prefix, suggestions=found)
+    return jsonify(query=prefix, suggestions=[{**entry, "label": suggestion_label(entry["kind"])} for entry in found])
 
 
 @bp.get("/openapi.json")

@@ -13,9 +13,10 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, render_template
 from sqlite_utils import Database
 
+from catalog import ids
 from catalog.links import item_path, moment_path
 from catalog.storage import store
-from catalog.web import get_db
+from catalog.web.resources import get_db
 
 bp = Blueprint("collections", __name__)
 KIND = "collection"
@@ -39,7 +40,7 @@ def listing():
 @bp.get(f"/items/{KIND}:<slug>")
 def page(slug: str):
     db = get_db()
-    collection = store.get_item(db, f"{KIND}:{slug}")
+    collection = store.get_item(db, ids.collection_item_id(slug))
     if collection is None:
         abort(404)
     return render_template("collection.html", collection=collection, moments=moments_of(db, collection))

@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 from flask import Blueprint, Response, current_app
 
 from catalog.storage.store import decode_item_row
-from catalog.web import get_db
 from catalog.web.origin import site_url
+from catalog.web.resources import get_db
 from catalog.web.social_meta import moment_at, social_meta
 from catalog.web.structured_data import json_ld, json_ld_script
 

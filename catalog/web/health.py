@@ -16,9 +16,8 @@ from flask import Blueprint, current_app, jsonify
 from flask.blueprints import BlueprintSetupState
 
 from catalog.durations import BadDuration, seconds_of
-from catalog.generations.live import NoGeneration
 from catalog.storage import runs, store
-from catalog.web import get_db, live_index
+from catalog.web.resources import get_db, live_index, run_live
 
 bp = Blueprint("health", __name__)
 DEFAULT_STALE_AFTER = "2d"
@@ -39,17 +38,16 @@ def _read_settings(state: BlueprintSetupState) -> None:
 def healthz():
     """200 while a generation is served (even if last night's run failed: the site is up),
     503 before the first one. The body says which, with counts and the last run's age."""
-    index = live_index()
-    try:
-        generation = index.current().name
-    except NoGeneration:
-        generation = None
+    # Not the app's bare 503: before the first generation the body still says what the catalog
+    # holds and how the last run went, which is why there is none.
+    generation = run_live(lambda live: live.name, otherwise=None)
+    pointer = live_index().pointer
     db = get_db()
     latest = runs.last_runs(db, limit=1)
     last = latest[0] if latest else None
     stale = stale_sources(db, current_app.config["STALE_AFTER_SECONDS"])
     body = {
-        "status": ("ok" if generation == index.pointer and not stale else "degraded") if generation else "no-index",
+        "status": ("ok" if generation == pointer and not stale else "degraded") if generation else "no-index",
         "generation": generation,
         "items": store.counts(db),
         "last_run": _run_summary(last) if last else None,

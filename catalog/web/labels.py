@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from flask import g
 
-from catalog.generations.live import NoGeneration
 from catalog.storage import store
-from catalog.web import get_db, live_index
+from catalog.web.resources import get_db, run_live
 
 # Where an item names its own show or channel, best first: the source's own name for it.
 OWN_NAMES = ("show", "series", "channel", "uploader", "site")
@@ -25,12 +24,10 @@ def facet_key(value: str) -> str:
 def names_as_written() -> dict[str, dict[str, str]]:
     """{"tag": {"m55": "M55"}, "person": {"harold okafor": "Harold Okafor"}} for the live catalog."""
     if "names_as_written" not in g:
-        try:
-            g.names_as_written = live_index().run(
-                lambda generation: generation.remember(("names-as-written",), lambda: _names(get_db()))
-            )
-        except NoGeneration:
-            g.names_as_written = {}
+        # Without an index a value reads as it is stored, folded: a label is never worth an error.
+        g.names_as_written = run_live(
+            lambda generation: generation.remember(("names-as-written",), lambda: _names(get_db())), otherwise={}
+        )
     return g.names_as_written
 
 

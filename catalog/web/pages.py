@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from catalog.generations.live import NoGeneration
-from catalog.links import moment_path, source_moment_url, web_url, youtube_id_from_url
+from catalog import ids
+from catalog.links import moment_path, source_moment_url, web_url
 from catalog.search.document import SearchRequest, related_items, run_search
 from catalog.search.query import MAX_QUERY_CHARS, parse
 from catalog.storage import store
 from catalog.text.marks import marked_html
-from catalog.web import get_db, live_index, search_request
 from catalog.web.discovery import TIMED_KINDS, item_head
+from catalog.web.resources import get_db, run_live, search_request
 from catalog.web.transcript_view import transcript
 
 bp = Blueprint("pages", __name__)
@@ -19,10 +19,9 @@ bp = Blueprint("pages", __name__)
 
 def _search(args) -> tuple[SearchRequest, dict | None]:
     asked = search_request(args)
-    try:
-        return asked, live_index().run(lambda generation: run_search(generation, get_db(), asked))
-    except NoGeneration:
-        return asked, None
+    # Without an index the listing pages still show their frame and search box with a notice
+    # (doc None, 200), rather than the app's 503 error page.
+    return asked, run_live(lambda generation: run_search(generation, get_db(), asked), otherwise=None)
 
 
 @bp.get("/")
@@ -68,10 +67,8 @@ def item(item_id: str):
     shown = None
     if segments and not found["body_html"]:
         shown = transcript(segments, chapters, at=start, terms=terms, auto=found["captions"] == "auto")
-    try:
-        related = live_index().run(lambda generation: related_items(generation, db, found))
-    except NoGeneration:
-        related = []
+    # An item page is read from the catalog alone: without an index it only has no related items.
+    related = run_live(lambda generation: related_items(generation, db, found), otherwise=[])
     return render_template(
         "item.html",
         item=found,
@@ -110,8 +107,8 @@ def _linked_video(db, url: str | None) -> dict | None:
     """A workout's video: our own page for it when the catalog has it, else its URL."""
     if not url:
         return None
-    video_id = youtube_id_from_url(url)
-    ours = store.get_item(db, f"youtube:{video_id}") if video_id else None
+    video_id = ids.youtube_id_from_url(url)
+    ours = store.get_item(db, ids.youtube_item_id(video_id)) if video_id else None
     if ours:
         return {"url": ours["url"], "title": ours["title"]}
     return {"url": url, "title": url} if web_url(url) else None

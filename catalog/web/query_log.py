@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask, Response, current_app, request, template_rendered
 
+from catalog.ids import collection_item_id
 from catalog.search.query import MAX_QUERY_CHARS
 
 log = logging.getLogger("catalog.web.queries")
@@ -49,7 +50,8 @@ def _api_answered_or_item_opened(response: Response) -> Response:
     elif request.endpoint in OPENING_ENDPOINTS:
         query = _search_referred_from()
         if query:
-            item = (request.view_args or {}).get("item_id") or f"collection:{(request.view_args or {}).get('slug')}"
+            arguments = request.view_args or {}
+            item = arguments.get("item_id") or collection_item_id(str(arguments.get("slug")))
             log.info(OPENED, extra={"fields": {"q": query, "item": item}})
     return response
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from catalog.web.templating import clock
+from catalog.display import clock
 
 DESCRIPTION_LIMIT = 200
 # Open Graph has no type for an audio episode; `music.song` would announce a music track.

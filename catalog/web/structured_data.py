@@ -10,7 +10,7 @@ import json
 
 from markupsafe import Markup
 
-from catalog.links import youtube_id_from_url
+from catalog.ids import youtube_id_from_url
 
 # Characters that could end the <script> element or open a comment, as JSON escapes.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})

@@ -1,5 +1,6 @@
-"""Jinja filters and labels for the pages: clock times, durations, dates and how each
-facet value reads. One place, so the page and the results app.js swaps in say the same."""
+"""Jinja filters and globals for the pages: clock times, lengths and facet names as
+catalog.display writes them, dates, how a tag or a name reads, and the links that change a
+search. One place, so the page and the results app.js swaps in say the same."""
 
 from __future__ import annotations
 
@@ -7,27 +8,11 @@ from datetime import date
 
 from flask import Flask
 
+from catalog.display import clock, duration, facet_label, value_label
 from catalog.links import with_query
 from catalog.search.document import DEFAULT_PER_PAGE
 from catalog.web.labels import name_as_written, source_label
 from catalog.web.notes import notes_html
-
-
-def clock(seconds: float | int | None) -> str:
-    """12:34 or 1:02:03."""
-    if seconds is None:
-        return ""
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
-
-
-def duration(seconds: int | None) -> str:
-    """ "42 min" or "1 h 05 min"."""
-    if not seconds:
-        return ""
-    minutes = round(seconds / 60)
-    return f"{minutes // 60} h {minutes % 60:02} min" if minutes >= 60 else f"{minutes} min"
 
 
 def human_date(iso: str | None) -> str:
@@ -71,52 +56,10 @@ def shown_facets(doc: dict, search) -> list[tuple[str, dict[str, int]]]:
     ]
 
 
-FACET_LABELS = {
-    "kind": "Kind",
-    "tag": "Topic",
-    "person": "Guest or host",
-    "year": "Year",
-    "duration": "Length",
-    "captions": "Captions",
-    "speaker": "Speaker",
-}
-
-
-KIND_LABELS = {
-    "video": "Video",
-    "podcast": "Podcast",
-    "article": "Article",
-    "workout": "Workout",
-    "collection": "Collection",
-}
-VALUE_LABELS = {
-    "kind": KIND_LABELS,
-    "year": {"unknown": "Undated"},
-    "duration": {
-        "under-10": "Under 10 min",
-        "10-30": "10–30 min",
-        "30-60": "30–60 min",
-        "over-60": "Over an hour",
-        "unknown": "Length unknown",
-    },
-    "captions": {"manual": "Human transcript", "auto": "Auto-captions", "none": "No transcript"},
-}
-FACTS = {
-    "focus": "Focus",
-    "level": "Level",
-    "equipment": "Equipment",
-    "progression": "Progression",
-}
-
-
-def facet_label(name: str) -> str:
-    return FACET_LABELS.get(name, name.capitalize())
-
-
 def facet_value(name: str, value: str) -> str:
     """How a facet value reads on the page: "under-10" is "Under 10 min", the tag "m55" is
     "M55" and the person "harold okafor" is "Harold Okafor", as their sources wrote them."""
-    return VALUE_LABELS.get(name, {}).get(value) or name_as_written(name, value) or value
+    return value_label(name, value) or name_as_written(name, value) or value
 
 
 def episode_label(extra: dict) -> str:
@@ -127,6 +70,14 @@ def episode_label(extra: dict) -> str:
     if isinstance(season, int) and not isinstance(season, bool):
         return f"Season {season}, episode {episode}"
     return f"Episode {episode}"
+
+
+FACTS = {
+    "focus": "Focus",
+    "level": "Level",
+    "equipment": "Equipment",
+    "progression": "Progression",
+}
 
 
 def facts(extra: dict) -> list[tuple[str, str]]:

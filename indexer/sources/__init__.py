@@ -1,6 +1,7 @@
 """Source kinds, each read by one reader: "module" or "module:attribute" under indexer.sources.
 
-A reader has `read(source, context)`; see `indexer.sources.base` for what it yields. Its options
+A reader is an `indexer.sources.base.Reader`: `read(source, context)` yields what that module
+says. Which known items it fetches again is `indexer.sources.refresh.Refresh`'s rule; its options
 are declared and checked in `indexer.options`, never by the reader. Readers are imported only
 when a run reads a source of their kind, so a run without YouTube sources never loads yt-dlp,
 and a reader that cannot be imported fails its own sources only.
@@ -9,7 +10,8 @@ and a reader that cannot be imported fails its own sources only.
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+
+from indexer.sources.base import Reader
 
 KINDS = {
     "youtube": "youtube:channels",
@@ -22,8 +24,8 @@ KINDS = {
 }
 
 
-def reader(kind: str) -> ModuleType:
-    """The reader of a source kind (a module or an object with the same three names)."""
+def reader(kind: str) -> Reader:
+    """The reader of a source kind: its module, or the object named after the colon."""
     module_name, _, attribute = KINDS[kind].partition(":")
     module = importlib.import_module(f"indexer.sources.{module_name}")
     return getattr(module, attribute) if attribute else module

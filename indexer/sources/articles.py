@@ -3,13 +3,13 @@
 A folder (`path`) holds Markdown files (YAML front matter or Pelican headers) and HTML
 pages; see `markdown_folder`. A `feed` or `sitemap` lists article pages, and each page is
 fetched and reduced to its text by `web_pages`. The listing is fetched with conditional
-GET; a listed page is fetched again only when its entry changed (feed dates and title, or
-the sitemap's lastmod) or the run says it is due.
+GET; which listed pages are fetched is `Refresh`'s rule, a page's fingerprint being what
+its entry says (feed dates and title, or the sitemap's lastmod), its key the page's URL
+(its id comes from the canonical URL the page gives).
 
-Kept in `context.state` between runs: the listing's `etag` and `last_modified`, saved only
-after a run that read every page (so a page that failed, or waits under `max_new`, is
-retried even when the listing answers 304); and `fingerprints`, page URL ->
-{"id", "fingerprint"}, since an item's id comes from the page's canonical URL.
+Kept in `context.state` between runs, besides `Refresh`'s records: the listing's `etag` and
+`last_modified`, saved only after a run that read every page (so a page that failed, or
+waits under `max_new`, is retried even when the listing answers 304).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import hashlib
 import io
 import json
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
@@ -26,12 +26,12 @@ from xml.etree.ElementTree import Element
 import feedparser
 
 from catalog.storage.models import Item
+from indexer.config import SourceConfig
 from indexer.fetch import FetchError, FetchPolicy, Response, fetch
 from indexer.safe_xml import parse_xml
 from indexer.sources import markdown_folder, web_pages
-from indexer.sources.base import ItemFailure, SourceContext, SourceError, SourceUnchanged, Unchanged, item_results
-
-Result = Item | Unchanged | ItemFailure
+from indexer.sources.base import ItemFailure, Result, SourceContext, SourceError, SourceUnchanged, item_results
+from indexer.sources.refresh import Refresh
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Entry:
     hints: dict = field(default_factory=dict)  # title, published, tags, authors from a feed
 
 
-def read(source, context: SourceContext) -> Iterator[Result | SourceUnchanged]:
+def read(source: SourceConfig, context: SourceContext) -> Iterator[Result]:
     """Every article of the source; see the module docstring for what is fetched when."""
     if "path" in source.options:
         yield from markdown_folder.articles.read(source, context)
@@ -57,11 +57,20 @@ def read(source, context: SourceContext) -> Iterator[Result | SourceUnchanged]:
         return
     root = parse_xml(response.body, url)
     entries = feed_entries(response.body, url) if kind == "feed" else sitemap_entries(root, url, context.policy)
-    complete = yield from _read_pages(entries, source, context)
+    refresh = Refresh(context, pause=source.options["sleep"])
+    owners: dict[str, str] = {}  # item id -> page URL, to catch two pages with one id
+    for entry in entries:
+        if isinstance(entry, ItemFailure):
+            refresh.complete = False
+            yield entry
+        else:
+            yield from refresh.item(
+                entry.url, _page, entry, source.name, context.policy, owners, fingerprint=entry.fingerprint
+            )
     for header in ("etag", "last-modified"):
         key = header.replace("-", "_")
         state.pop(key, None)
-        if complete and response.headers.get(header):
+        if refresh.complete and response.headers.get(header):
             state[key] = response.headers[header]
 
 
@@ -136,60 +145,21 @@ def _listing(url: str, policy: FetchPolicy, etag: str | None = None, last_modifi
         raise SourceError(str(exc)) from None
 
 
-def _read_pages(entries: list, source, context: SourceContext) -> Generator[Result, None, bool]:
-    """Yield a result per listed page; return True when every page was read."""
-    sleep = float(source.options["sleep"])
-    before = context.state.get("fingerprints", {})
-    after: dict[str, dict] = {}
-    owners: dict[str, str] = {}  # item id -> page URL, to catch two pages with one id
-    budget = context.max_new
-    complete, fetched = True, 0
-    for entry in entries:
-        if isinstance(entry, ItemFailure):
-            complete = False
-            yield entry
-            continue
-        known = before.get(entry.url)
-        known = known if known and known["id"] in context.known else None
-        if known and known["fingerprint"] == entry.fingerprint and known["id"] not in context.due:
-            after[entry.url] = known
-            yield Unchanged(known["id"])
-            continue
-        if known is None and budget is not None:
-            if budget <= 0:
-                complete = False  # left for a later run
-                continue
-            budget -= 1
-        if fetched:
-            time.sleep(sleep)
-        fetched += 1
-        results = item_results(entry.url, _page, entry, source.name, context.policy)
-        result = results[0] if results else None  # nothing: the page is gone
-        if isinstance(result, Item) and result.id in owners:
-            result = ItemFailure(entry.url, f"has the same id {result.id} as {owners[result.id]}")
-        if isinstance(result, Item):
-            owners[result.id] = entry.url
-            after[entry.url] = {"id": result.id, "fingerprint": entry.fingerprint}
-            yield result
-            continue
-        complete = False
-        if known:
-            after[entry.url] = known  # its earlier version stays; retried next run
-        if result is not None:
-            yield result
-    context.state["fingerprints"] = after
-    return complete
+def _page(entry: Entry, source_name: str, policy: FetchPolicy, owners: dict) -> Iterator[Item | ItemFailure]:
+    """The article at `entry.url`, an ItemFailure, or nothing when the page is gone (404/410).
 
-
-def _page(entry: Entry, source_name: str, policy: FetchPolicy) -> Iterator[Item | ItemFailure]:
-    """The article at `entry.url`, an ItemFailure, or nothing when the page is gone (404/410)."""
+    `owners` (item id -> page URL) refuses a second page with the id of one read this run."""
     try:
         html, final_url = web_pages.fetch_page(entry.url, policy)
     except FetchError as exc:
         if not exc.gone:
             yield ItemFailure(entry.url, exc.reason)
         return
-    yield web_pages.article_item(html, source_name, url=final_url, hints=entry.hints)
+    item = web_pages.article_item(html, source_name, url=final_url, hints=entry.hints)
+    if item.id in owners:
+        raise ValueError(f"has the same id {item.id} as {owners[item.id]}")
+    owners[item.id] = entry.url
+    yield item
 
 
 def _digest(values: list) -> str:

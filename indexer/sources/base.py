@@ -1,4 +1,5 @@
-"""What every source reader shares: the context a run gives it, and what it yields.
+"""What every source reader shares: its contract (`Reader`), the context a run gives it, and what
+it yields.
 
 A reader yields, per upstream item, one of:
 - an `Item`: fetched and normalised (the run decides whether it is new, updated or unchanged);
@@ -9,17 +10,20 @@ It may yield `SourceUnchanged()` when the whole source answered "not modified" (
 every stored item of the source stays as it is. It raises `SourceError` when the source as
 a whole cannot be read; the source's items then stay as they were.
 
-A reader does each item's work through `item_results`, so whatever one item raises (a
-malformed file, a 400-digit number, nesting too deep to parse, a value the model refuses)
-fails that item alone, with a one-line reason.
+A reader does each item's work through `item_results` (or `indexer.sources.refresh.Refresh`,
+which decides which items to fetch and calls it), so whatever one item raises (a malformed
+file, a 400-digit number, nesting too deep to parse, a value the model refuses) fails that
+item alone, with a one-line reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
+from catalog.storage.models import Item
+from indexer.config import SourceConfig
 from indexer.fetch import FetchPolicy
 
 T = TypeVar("T")
@@ -68,8 +72,17 @@ class SourceContext:
     state: dict = field(default_factory=dict)  # JSON-able, saved after a run without SourceError
     max_new: int | None = None  # cap on new items fetched this run
 
-    def should_fetch(self, item_id: str) -> bool:
-        return item_id not in self.known or item_id in self.due
+
+Result = Item | Unchanged | ItemFailure | Notice | SourceUnchanged
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """The reader of a source kind: a module, or an object, with `read` (see `indexer.sources.KINDS`)."""
+
+    def read(self, source: SourceConfig, context: SourceContext) -> Iterator[Result]:
+        """Every item of `source`, as the module docstring says; raises SourceError if it cannot be read."""
+        ...
 
 
 def item_results(label: str, work: Callable[..., T | Iterator[T]], *args: object) -> list[T | ItemFailure]:

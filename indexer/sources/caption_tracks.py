@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.transcripts import language_rank
+
 READABLE_FORMATS = ("vtt", "srt")
 # What yt-dlp can write as a subtitle file besides those; found, never read, always reported.
 UNREADABLE_FORMATS = ("ttml", "srv1", "srv2", "srv3", "json3", "ass", "lrc")
@@ -83,19 +85,10 @@ def _rank(track: Track, languages: Sequence[str]) -> tuple | None:
     """Sort key of a usable track (lower is better), None for one that cannot be used."""
     if track.format not in READABLE_FORMATS:
         return None
-    language = _language_rank(track.lang, languages)
+    language = language_rank(track.lang, languages)
     if language is None:
         return None
     return (language, track.kind != "manual", _variant_rank(track.lang), READABLE_FORMATS.index(track.format))
-
-
-def _language_rank(lang: str, languages: Sequence[str]) -> int | None:
-    """Position of the first configured language `lang` belongs to ("en-US" belongs to "en")."""
-    lang = lang.lower()
-    for rank, wanted in enumerate(language.lower() for language in languages):
-        if lang == wanted or lang.startswith(wanted + "-"):
-            return rank
-    return None
 
 
 def _variant_rank(lang: str) -> int:
@@ -112,6 +105,6 @@ def _variant_rank(lang: str) -> int:
 def _why_not(track: Track, chosen: Track | None, languages: Sequence[str]) -> str:
     if track.format not in READABLE_FORMATS:
         return f"format .{track.format} is not read (ask yt-dlp for --sub-format vtt)"
-    if _language_rank(track.lang, languages) is None:
+    if language_rank(track.lang, languages) is None:
         return f"language {track.lang!r} is not in languages {list(languages)}"
     return f"{chosen.name} ({chosen.kind}, {chosen.lang}) was chosen instead"

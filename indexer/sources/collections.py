@@ -17,6 +17,7 @@ under it, up to the next moment, are the coach's note; text before the first is 
 collection's introduction. Each collection is an item of kind "collection" (title, notes and
 introduction searchable); which catalog item each link names is settled after every source
 is read (`indexer.collection_links`), so a link to a video indexed later in the run works.
+A file is read again as `Refresh` says, its fingerprint a digest of its bytes.
 """
 
 from __future__ import annotations
@@ -29,30 +30,32 @@ from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit
 import frontmatter
 from markdown_it import MarkdownIt
 
-from catalog.links import youtube_id_from_url
+from catalog.ids import collection_item_id, slug, youtube_id_from_url
 from catalog.storage.models import Item, Segment
+from indexer.config import SourceConfig
 from indexer.html_clean import sanitize
 from indexer.markdown_text import render_blocks
-from indexer.sources.base import ItemFailure, SourceContext, SourceError, item_results
+from indexer.sources.base import Result, SourceContext, SourceError
+from indexer.sources.refresh import Refresh, file_digest
 
 KIND = "collection"
 _MARKER = r"(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?"
 _MOMENT_LINE = re.compile(
     rf"{_MARKER}(?:\[(?P<label>[^\]]*)\]\((?P<link>[^)\s]+)\)|<?(?P<bare>(?:https?://|/items/)[^\s>]+)>?)"
 )
-_SLUG = re.compile(r"[^a-z0-9]+")
 _YOUTUBE_TIME = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?")
 MAX_MOMENTS = 500
 _TIME_KEYS = {"t", "start", "end"}
 
 
-def read(source, context: SourceContext) -> Iterator[Item | ItemFailure]:
-    """Every collection in the folder (the run's content hash tells what changed)."""
+def read(source: SourceConfig, context: SourceContext) -> Iterator[Result]:
+    """Every collection in the folder (`Unchanged` when `Refresh` says so)."""
     folder = source.path()
     if not folder.is_dir():
         raise SourceError(f"{folder}: no such folder")
+    refresh = Refresh(context)
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md" and p.is_file()):
-        yield from item_results(path.name, collection_item, path, source.name)
+        yield from refresh.item(path.name, collection_item, path, source.name, fingerprint=file_digest(path))
 
 
 def collection_item(path: Path, source_name: str) -> Item:
@@ -68,7 +71,7 @@ def collection_item(path: Path, source_name: str) -> Item:
     description = meta.get("description") if isinstance(meta.get("description"), str) else ""
     tags = [tag for tag in meta.get("tags") or () if isinstance(tag, str)] if isinstance(meta.get("tags"), list) else []
     return Item(
-        id=f"{KIND}:{_SLUG.sub('-', path.stem.lower()).strip('-')}",
+        id=collection_item_id(slug(path.stem)),
         kind=KIND,
         title=title.strip(),
         source=source_name,

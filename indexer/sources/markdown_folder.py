@@ -4,6 +4,7 @@ The metadata is YAML front matter or Pelican-style `Key: value` header lines. Th
 split into blocks (paragraphs, headings, list items); each block is one untimed segment,
 and the rendered HTML carries an `id="p-N"` per block, so a search hit links straight to
 its paragraph. An articles folder may also hold HTML pages, read like fetched web pages.
+A file is read again as `Refresh` says, its fingerprint a digest of its bytes.
 """
 
 from __future__ import annotations
@@ -12,18 +13,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import frontmatter
 
+from catalog.ids import document_item_id
 from catalog.storage.models import Item, Segment
+from indexer.config import SourceConfig
 from indexer.html_clean import sanitize
 from indexer.markdown_text import render_blocks
-from indexer.sources.base import ItemFailure, SourceContext, SourceError, item_results
+from indexer.sources.base import Result, SourceContext, SourceError
+from indexer.sources.refresh import Refresh, file_digest
 
 # Eleventy/Jekyll template tags such as {% picture ... %} are not article text.
 _TEMPLATE_TAGS = re.compile(r"{%.*?%}|{{.*?}}", re.DOTALL)
-_SLUG = re.compile(r"[^a-z0-9]+")
 _PELICAN_HEADER = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)")
 # Pelican headers that map onto Item fields; the others (Number:, Run:, ...) go into `extra`.
 PELICAN_FIELDS = {"title", "date", "tags", "category", "author", "authors", "summary", "url"}
@@ -38,14 +40,15 @@ class MarkdownFolder:
     kind: str
     html: bool = False  # also read *.html pages
 
-    def read(self, source, context: SourceContext) -> Iterator[Item | ItemFailure]:
-        """Every file in the folder; the run's content hash tells what changed."""
+    def read(self, source: SourceConfig, context: SourceContext) -> Iterator[Result]:
+        """Every file in the folder (`Unchanged` when `Refresh` says so)."""
         folder = source.path()
         if not folder.is_dir():
             raise SourceError(f"{folder}: no such folder")
         suffixes = (".md", *HTML_SUFFIXES) if self.html else (".md",)
+        refresh = Refresh(context)
         for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file()):
-            yield from item_results(path.name, self.file_item, path, source.name)
+            yield from refresh.item(path.name, self.file_item, path, source.name, fingerprint=file_digest(path))
 
     def file_item(self, path: Path, source_name: str) -> Item:
         """The Item of one Markdown or HTML file."""
@@ -66,7 +69,7 @@ class MarkdownFolder:
         url = str(meta["url"]) if meta.get("url") else None
         minutes = meta.get("duration")
         return Item(
-            id=f"{self.kind}:{slug_for(path, url)}",
+            id=document_item_id(self.kind, url, path),
             kind=self.kind,
             title=title,
             source=source_name,
@@ -107,19 +110,6 @@ def split_metadata(text: str) -> tuple[dict, str, dict]:
         "url": fields.get("url"),
     }
     return meta, body, {k: v for k, v in fields.items() if k not in PELICAN_FIELDS and v}
-
-
-def slug_for(path: Path | None, canonical_url: str | None) -> str:
-    """A stable slug: the canonical URL's last path part, else the file name (else the host)."""
-    if canonical_url:
-        parsed = urlparse(canonical_url)
-        parts = [p for p in parsed.path.split("/") if p]
-        slug = _SLUG.sub("-", parts[-1].lower()).strip("-") if parts else ""
-        if slug or path is None:
-            return slug or _SLUG.sub("-", (parsed.hostname or "").lower()).strip("-")
-    if path is None:
-        raise ValueError("an article needs a canonical URL or a file name for its id")
-    return _SLUG.sub("-", path.stem.lower()).strip("-")
 
 
 def _split(value: str) -> list[str]:

@@ -3,8 +3,9 @@
 The page's navigation, header, footer and comments are left out; what stays is the main
 text as untimed paragraph segments, and a sanitised HTML body whose N-th text block carries
 `id="p-N"` (the same contract as `indexer.markdown_text`), so a search hit links to its
-paragraph. The item id comes from the canonical URL by the same rule as Markdown articles,
-so an article keeps its id whether it arrives from a folder, a feed or a sitemap.
+paragraph. The item id comes from the canonical URL by the rule of `catalog.ids`, as for
+Markdown articles, so an article keeps its id whether it arrives from a folder, a feed or a
+sitemap.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import trafilatura
 from lxml import etree
 from trafilatura.htmlprocessing import convert_to_html
 
+from catalog.ids import document_item_id, document_slug
 from catalog.storage.models import Item, Segment
 from indexer.fetch import FetchPolicy, fetch
 from indexer.html_clean import sanitize
-from indexer.sources.markdown_folder import slug_for
 
 # Elements whose own text is one segment; anything else is inline text of its block.
 BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr"})
@@ -90,11 +91,10 @@ def article_item(
     if not blocks:
         raise ExtractionError("no article text found")
     canonical = _canonical(document.url, url)
-    slug = slug_for(path, canonical)
     return Item(
-        id=f"article:{slug}",
+        id=document_item_id("article", canonical, path),
         kind="article",
-        title=document.title or hints.get("title") or slug,
+        title=document.title or hints.get("title") or document_slug(canonical, path),
         source=source_name,
         source_url=canonical,
         published=(document.date or hints.get("published") or "")[:10] or None,

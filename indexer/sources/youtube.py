@@ -1,9 +1,11 @@
 """`youtube` and `video` sources, read through yt-dlp's Python API (the only module that imports it).
 
 Each configured URL (a channel, playlist, feed, web page or single video) is listed flat,
-one listing request; then only the entries that are new or due are fetched in full
-(metadata, chapters, captions), and normalised by `ytdlp_folder.item_from_info` exactly
-like files yt-dlp left in a folder. The others come back as `Unchanged`.
+one listing request; then the entries `Refresh` picks (new, due, or failed last time) are
+fetched in full (metadata, chapters, captions), and normalised by
+`ytdlp_folder.item_from_info` exactly like files yt-dlp left in a folder. The others come
+back as `Unchanged`. An entry's key is its item id when the listing tells it, else its URL
+(a feed's entries name no id; `Refresh` remembers the id the fetch found).
 
 A listing that fails is a `SourceError` once the other URLs are read (every item stays).
 A video that fails is an `ItemFailure`, except one that is gone (404/410, unavailable,
@@ -35,8 +37,10 @@ from yt_dlp.networking.exceptions import HTTPError, RequestError, TransportError
 from yt_dlp.utils import DownloadError, unsmuggle_url
 
 from catalog.storage.models import Item
+from indexer.config import SourceConfig
 from indexer.guard import CappedBody, Download, FetchError, FetchPolicy
-from indexer.sources.base import ItemFailure, SourceContext, SourceError, Unchanged, item_results
+from indexer.sources.base import ItemFailure, Result, SourceContext, SourceError
+from indexer.sources.refresh import Refresh
 from indexer.sources.ytdlp_folder import item_from_info
 from indexer.sources.ytdlp_options import Settings, entries_of, entry_id, failure_of
 
@@ -54,13 +58,13 @@ class VideoSource:
 
     kind: str
 
-    def read(self, source, context: SourceContext) -> Iterator[Item | Unchanged | ItemFailure]:
+    def read(self, source: SourceConfig, context: SourceContext) -> Iterator[Result]:
         """Every URL listed once; new and due videos fetched in full, the rest `Unchanged`."""
         settings = Settings.from_source(source, context.policy)
         if settings.cookies and not (settings.cookies.is_file() and os.access(settings.cookies, os.R_OK | os.W_OK)):
             # yt-dlp writes refreshed cookies back when it closes
             raise SourceError(f"cookies file {settings.cookies} not found, or not readable and writable")
-        run = _Run(source.name, settings, context)
+        run = _Run(source.name, settings, Refresh(context, pause=settings.sleep_videos))
         broken = []
         for url in settings.urls:
             try:
@@ -81,57 +85,22 @@ pages = VideoSource("video")
 
 
 class _Run:
-    """One read of a source: which entries are due, how many new ones so far, who was seen."""
+    """One read of a source: its entries, fetched in full or not as `refresh` says."""
 
-    def __init__(self, source_name: str, settings: Settings, context: SourceContext):
-        self.source_name, self.settings, self.context = source_name, settings, context
-        # entry URL -> item id, for listings (feeds) whose entries carry no id of their own;
-        # rebuilt from the entries listed now (kept only if the run ends without SourceError)
-        self.remembered: dict = context.state.get("ids", {})
-        self.ids: dict = {}
-        context.state["ids"] = self.ids
-        self.seen: set[str] = set()
-        self.new = self.fetched = 0
+    def __init__(self, source_name: str, settings: Settings, refresh: Refresh):
+        self.source_name, self.settings, self.refresh = source_name, settings, refresh
 
-    def entries(self, entries: Iterator[dict]) -> Iterator[Item | Unchanged | ItemFailure]:
-        limit = self.context.max_new
+    def entries(self, entries: Iterator[dict]) -> Iterator[Result]:
         for entry in entries:
+            if entry.get("live_status") == "is_upcoming":
+                continue  # a premiere not aired yet
             url = entry.get("url") or entry.get("webpage_url") or str(entry.get("id"))
-            item_id = self.item_id(entry, url)
-            if item_id in self.seen or entry.get("live_status") == "is_upcoming":
-                continue  # listed twice (a channel's tabs overlap), or a premiere not aired yet
-            if item_id and not self.context.should_fetch(item_id):
-                self.seen.add(item_id)
-                yield Unchanged(item_id)
-                continue
-            if item_id not in self.context.known:
-                if limit is not None and self.new >= limit:
-                    continue  # waits for the next run
-                self.new += 1
-            result = self.fetch(entry, item_id or unsmuggle_url(url)[0])
-            if isinstance(result, Item):
-                self.seen.add(result.id)
-                if entry_id(entry) is None:
-                    self.ids[url] = result.id
-            if result is not None:
-                yield result
-
-    def item_id(self, entry: dict, url: str) -> str | None:
-        """The id the entry's item has: from the listing, or remembered from an earlier fetch."""
-        found = entry_id(entry)
-        if found is None and url in self.remembered:
-            found = self.ids[url] = self.remembered[url]
-        return found
-
-    def fetch(self, entry: dict, label: str) -> Item | ItemFailure | None:
-        """The video in full; None when it is gone. Anything else it raises fails this video alone."""
-        if self.fetched:
-            time.sleep(self.settings.sleep_videos)
-        self.fetched += 1
-        results = item_results(label, self._video, entry, label)
-        return results[0] if results else None
+            listed_id = entry_id(entry)
+            label = listed_id or self.refresh.recorded_id(url) or unsmuggle_url(url)[0]
+            yield from self.refresh.item(listed_id or url, self._video, entry, label, item_id=listed_id, label=label)
 
     def _video(self, entry: dict, label: str) -> Iterator[Item | ItemFailure]:
+        """The video in full; nothing when it is gone. Anything else it raises fails this video alone."""
         try:
             yield _retrying(partial(fetch_video, entry, self.settings, self.source_name), self.settings.policy)
         except DownloadError as exc:

@@ -2,7 +2,9 @@
 `yt-dlp --skip-download --write-info-json --write-subs --write-auto-subs` leaves in a folder.
 
 Files are matched to their info.json by name as plain strings (yt-dlp's default names hold
-`[id]`); which caption track is indexed is `caption_tracks.choose`'s rule.
+`[id]`); which caption track is indexed is `caption_tracks.choose`'s rule. A file set (the
+info.json and the files beside it) is read again as `Refresh` says, its fingerprint the
+sizes and times of its files.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from catalog.ids import ytdlp_item_id
 from catalog.storage.models import Chapter, Item, Segment
 from indexer.captions import CaptionError
+from indexer.config import SourceConfig
 from indexer.sources import caption_tracks
-from indexer.sources.base import ItemFailure, Notice, SourceContext, SourceError, Unchanged, item_results
+from indexer.sources.base import Notice, Result, SourceContext, SourceError
 from indexer.sources.caption_tracks import Track
+from indexer.sources.refresh import Refresh, file_stamp
 from indexer.timed_text import segments_from
 
 _MEDIA_NUMBER = re.compile(r" \(\d+\)$")
@@ -38,49 +43,32 @@ EXTRA_KEYS = {
 UNKEPT_KEYS = ("formats", "thumbnails", "automatic_captions", "heatmap", "requested_formats")
 
 
-def read(source, context: SourceContext) -> Iterator[Item | ItemFailure | Unchanged | Notice]:
-    """Every video and episode in the folder. A file set (the info.json and the files beside
-    it) whose sizes and mtimes are as last time is not parsed again, unless due.
-
-    Caption files that are there but not used are reported as notices.
-    """
+def read(source: SourceConfig, context: SourceContext) -> Iterator[Result]:
+    """Every video and episode in the folder (`Unchanged` when `Refresh` says so), each followed by notes
+    on its caption files not used."""
     folder = source.path()
     if not folder.is_dir():
         raise SourceError(f"{folder}: no such folder")
     names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
-    file_sets = _FileSets(folder, names, source, context)
+    refresh = Refresh(context)
+    languages = source.options["languages"]
     for info_name in (name for name in names if name.endswith(INFO_SUFFIX)):
-        yield from item_results(info_name, file_sets.read, info_name)
+        beside = _beside(names, info_name.removesuffix(INFO_SUFFIX))
+        stamp = file_stamp(folder, beside)
+        yield from refresh.item(
+            info_name, _file_set, folder / info_name, beside, source.name, languages, fingerprint=stamp
+        )
 
 
-class _FileSets:
-    """One run over a folder's file sets, with the stamps it leaves for the next run."""
-
-    def __init__(self, folder: Path, names: list[str], source, context: SourceContext) -> None:
-        self.folder, self.names, self.context = folder, names, context
-        self.source_name, self.languages = source.name, source.options["languages"]
-        self.seen = context.state.get("files", {})
-        context.state["files"] = self.files = {}
-
-    def read(self, info_name: str) -> Iterator[Item | Unchanged | Notice]:
-        """The item of one info.json (or `Unchanged`), then notes on the caption files not used."""
-        beside = _beside(self.names, info_name.removesuffix(INFO_SUFFIX))
-        stamp = _stamp(self.folder, beside)
-        known = self.seen.get(info_name)
-        if known and known[0] == stamp and known[1] in self.context.known and known[1] not in self.context.due:
-            self.files[info_name] = known
-            yield Unchanged(known[1])
-            return
-        path = self.folder / info_name
-        info = _read_info(path)
-        if not isinstance(info, dict) or info.get("_type", "video") != "video":
-            return  # a channel or playlist info.json: its videos have their own files
-        choice = caption_tracks.choose(caption_tracks.tracks_of(info, path, beside), self.languages)
-        item = _item(info, self.source_name, choice.chosen)
-        self.files[info_name] = [stamp, item.id]
-        yield item
-        for track, why in choice.unused:
-            yield Notice(track.name, f"caption track not used: {why}")
+def _file_set(path: Path, beside: list[str], source_name: str, languages: list[str]) -> Iterator[Item | Notice]:
+    """The item of one info.json (none for a channel's or playlist's), then notes on the caption files not used."""
+    info = _read_info(path)
+    if not isinstance(info, dict) or info.get("_type", "video") != "video":
+        return  # a channel or playlist info.json: its videos have their own files
+    choice = caption_tracks.choose(caption_tracks.tracks_of(info, path, beside), languages)
+    yield _item(info, source_name, choice.chosen)
+    for track, why in choice.unused:
+        yield Notice(track.name, f"caption track not used: {why}")
 
 
 def _read_info(path: Path) -> object:
@@ -102,11 +90,6 @@ def _beside(names: list[str], stem: str) -> list[str]:
     return names[start:end]
 
 
-def _stamp(folder: Path, names: list[str]) -> list[list]:
-    """Name, size and mtime of each file of a file set: a change in any of them means re-read."""
-    return [[name, st.st_size, st.st_mtime_ns] for name in names if (st := (folder / name).stat())]
-
-
 def item_from_info(info: dict, path: Path, source_name: str, languages: list[str]) -> Item:
     """Normalise one yt-dlp info dict (and the best caption track beside its file) into an Item."""
     return _item(info, source_name, caption_tracks.choose(caption_tracks.tracks_of(info, path), languages).chosen)
@@ -126,7 +109,7 @@ def _item(info: dict, source_name: str, caption: Track | None) -> Item:
         except CaptionError as exc:
             raise CaptionError(f"captions {caption.name}: {exc}") from None
     return Item(
-        id=item_id(str(info.get("extractor_key") or "video"), str(info["id"])),
+        id=ytdlp_item_id(str(info.get("extractor_key") or ""), str(info["id"])),
         kind="podcast" if _is_audio(info) else "video",
         title=title,
         source=source_name,
@@ -145,11 +128,6 @@ def _item(info: dict, source_name: str, caption: Track | None) -> Item:
         chapters=_chapters(info),
         raw={"info": {k: v for k, v in info.items() if k not in UNKEPT_KEYS}, "caption": _raw_caption(caption)},
     )
-
-
-def item_id(extractor_key: str, video_id: str) -> str:
-    """Stable ids from yt-dlp's own: "youtube:VIDEOID", "generic:episode-12"."""
-    return f"{extractor_key.lower()}:{video_id}"
 
 
 def _is_audio(info: dict) -> bool:

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog.ids import ytdlp_item_id
+from indexer.config import SourceConfig
 from indexer.fetch import RETRYABLE, FetchPolicy, retry_after
 from indexer.options import YTDLP
-from indexer.sources.ytdlp_folder import item_id
 
 SLEEPS = ("sleep_requests", "sleep_subtitles", "sleep_videos")
 SUBTITLE_FORMATS = "vtt/srt/best"
@@ -39,10 +40,10 @@ def subtitle_patterns(languages: tuple[str, ...]) -> list[str]:
 
 @dataclass(frozen=True)
 class Settings:
-    """One source's options, resolved: what to read and how politely."""
+    """One source's options, resolved: what to read and how politely (defaults: `indexer.options.YTDLP`)."""
 
     urls: tuple[str, ...]
-    languages: tuple[str, ...] = ("en",)
+    languages: tuple[str, ...] = tuple(YTDLP["languages"].default)
     cookies: Path | None = None
     sleep_requests: float = YTDLP["sleep_requests"].default
     sleep_subtitles: float = YTDLP["sleep_subtitles"].default
@@ -50,7 +51,7 @@ class Settings:
     policy: FetchPolicy = field(default_factory=FetchPolicy)
 
     @classmethod
-    def from_source(cls, source, policy: FetchPolicy) -> Settings:
+    def from_source(cls, source: SourceConfig, policy: FetchPolicy) -> Settings:
         """Settings of a configured source (`cookies` resolved against the config folder)."""
         options = source.options
         urls = [options["url"]] if "url" in options else options["urls"]
@@ -59,7 +60,7 @@ class Settings:
             languages=tuple(options["languages"]),
             cookies=source.path("cookies") if "cookies" in options else None,
             policy=policy,
-            **{key: float(options[key]) for key in SLEEPS},
+            **{key: options[key] for key in SLEEPS},
         )
 
     def listing_params(self) -> dict:
@@ -144,7 +145,7 @@ def entry_id(entry: dict) -> str | None:
     """The item id a listing entry will have (as `item_from_info` makes it), if it says."""
     resolved = entry.get("_type", "video") == "video"
     key = entry.get("extractor_key") if resolved else entry.get("ie_key")
-    return item_id(key, str(entry["id"])) if key and entry.get("id") else None
+    return ytdlp_item_id(key, str(entry["id"])) if key and entry.get("id") else None
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ function setupSuggestions() {
   }
   function show(suggestions) {
     options = suggestions.map((s, n) => el("li", { id: `q-option-${n}`, role: "option", "aria-selected": "false", "data-url": s.url, "data-kind": s.kind },
-      [el("span", { text: s.text }), el("span", { class: "kind", text: KIND_NAMES[s.kind] || s.kind })]));
+      [el("span", { text: s.text }), el("span", { class: "kind", text: s.label })]));
     active = -1;
     list.replaceChildren(...options);
     list.hidden = !options.length;
@@ -185,8 +185,6 @@ function setupSuggestions() {
     if (option) choose(option);
   });
 }
-
-const KIND_NAMES = { title: "Title", tag: "Topic", person: "Person", chapter: "Chapter", phrase: "Search" };
 
 // ---- Filters on phones: a dialog -----------------------------------------------------------
 

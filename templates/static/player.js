@@ -90,11 +90,9 @@ function setupFollow(player, panel) {
 
 // ---- Seeking and the share bar ------------------------------------------------------------
 
-function clock(seconds) {
-  const s = Math.floor(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  const pad = (n) => String(n).padStart(2, "0");
-  return h ? `${h}:${pad(m)}:${pad(r)}` : `${m}:${pad(r)}`;
-}
+// A seek target's time as the server wrote it (catalog.display.clock, in data-clock or as the
+// target's own text: a chip's time, a show-notes stamp as the notes wrote it). Never formatted here.
+const clockOf = (target) => target.dataset.clock || target.textContent.trim();
 
 function shareBar() {
   const form = document.querySelector("form.share-bar");
@@ -102,14 +100,14 @@ function shareBar() {
   const from = form.querySelector(".share-from a"), copy = form.querySelector(".copy-link");
   const end = form.querySelector("select[name=end]"), original = form.querySelector(".share-original");
   const base = form.getAttribute("action");
-  let start = Number(form.querySelector("input[name=t]").value);
+  let start = Number(form.querySelector("input[name=t]").value), clock = from.textContent;
   const originalBase = original && new URL(original.href);
 
   function update() {
     const chosen = end && end.value && Number(end.value) > start ? Number(end.value) : null;
     const link = `${base}?t=${start}${chosen ? `&end=${chosen}` : ""}`;
     copy.dataset.link = link;
-    from.textContent = clock(start);
+    from.textContent = clock;
     from.href = `?t=${start}`;
     from.dataset.start = String(start);
     form.querySelector("input[name=t]").value = String(start);
@@ -120,14 +118,14 @@ function shareBar() {
       else url.searchParams.set("t", `${start}s`);
       original.href = url.href;
       copy.dataset.sourceLink = url.href;
-      original.textContent = `Open the original at ${clock(start)}`;
+      original.textContent = `Open the original at ${clock}`;
     }
     const media = document.querySelector("audio#player, video#player");
     if (media) media.dataset.end = chosen ? String(chosen) : "";
     history.replaceState(null, "", link);
   }
   end?.addEventListener("change", update);
-  return { moveTo(seconds) { start = Math.floor(seconds); if (end && Number(end.value) <= start) end.value = ""; update(); } };
+  return { moveTo(seconds, label) { start = Math.floor(seconds); clock = label; if (end && Number(end.value) <= start) end.value = ""; update(); } };
 }
 
 function setupSeeking(player, share) {
@@ -137,7 +135,7 @@ function setupSeeking(player, share) {
     event.preventDefault();
     const seconds = Number(target.dataset.start);
     player.seek(seconds);
-    if (share) share.moveTo(seconds);
+    if (share) share.moveTo(seconds, clockOf(target));
     else history.replaceState(null, "", `?t=${Math.floor(seconds)}`);
   });
 }
@@ -201,7 +199,7 @@ function drawTimeline(timeline, player, panel, hits) {
     marker.type = "button";
     marker.className = "marker";
     marker.style.left = `${Math.min(100, (start / total) * 100)}%`;
-    marker.setAttribute("aria-label", `Match at ${clock(start)}`);
+    marker.setAttribute("aria-label", `Match at ${clockOf(cue)}`);
     marker.addEventListener("click", () => { player.seek(start); showInPanel(panel, cue, false); });
     timeline.append(marker);
   }

@@ -9,11 +9,11 @@ import json
 import shutil
 import threading
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,6 +25,14 @@ CHROMIUM_ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives chromium: marked `browser` (so `make test-fast` leaves it out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def serve(wsgi_app) -> tuple[str, object]:
@@ -101,20 +109,60 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+# Reports every violation of the site's Content-Security-Policy a page meets, with where it happened.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => window.__cspViolation(
+  `${event.effectiveDirective} refused ${event.blockedURI} (${event.sourceFile || location.href}:${event.lineNumber})`
+));
+"""
+
+
+def watch_csp(context: BrowserContext, violations: list[str]) -> None:
+    """Collect into `violations` every CSP violation in the context's pages: the
+    `securitypolicyviolation` events and chromium's console lines about them."""
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
+    context.add_init_script(CSP_WATCH)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(f"console: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], bypass_csp=True)
-    tab = context.new_page()
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Opens browser contexts with the site's CSP in force (never bypassed, so a page that needs
+    inline script or style fails here as it would for visitors), and fails the test if any page
+    opened in them reported a CSP violation."""
+    violations: list[str] = []
+    contexts: list[BrowserContext] = []
+
+    def open_context(**options) -> BrowserContext:
+        context = browser.new_context(**options)
+        watch_csp(context, violations)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+    if violations:
+        pytest.fail("the site's CSP was violated:\n" + "\n".join(dict.fromkeys(violations)), pytrace=False)
+
+
+@pytest.fixture
+def page(new_context) -> Page:
+    tab = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
     tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
+    return tab
 
 
 def axe_violations(page: Page) -> list[dict]:
     """Serious and critical axe-core violations on the page as it is now."""
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: run `make browser` (npm ci)", pytrace=False)
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # as the test's own script: a <script> tag would break the CSP
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}

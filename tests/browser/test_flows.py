@@ -1,9 +1,10 @@
 """Every visitor and coach flow of the pages, in Debian's chromium."""
 
 import re
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import axe_violations
 
@@ -23,8 +24,8 @@ def test_instant_search_updates_results_and_url_without_a_page_load(page: Page, 
     expect(page.locator("#latest")).to_be_hidden()
 
 
-def test_a_search_url_reproduces_its_page_and_works_without_javascript(browser, live_server: str):
-    context = browser.new_context(java_script_enabled=False)
+def test_a_search_url_reproduces_its_page_and_works_without_javascript(new_context, live_server: str):
+    context = new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server + "/")
     page.get_by_label(SEARCH_BOX).fill("strides")
@@ -143,9 +144,9 @@ AXE_PAGES = [
 WIDTHS = {390: 844, 1280: 800}
 
 
-def axe_context(browser, width: int, scheme: str):
-    context = browser.new_context(
-        viewport={"width": width, "height": WIDTHS[width]}, color_scheme=scheme, bypass_csp=True, is_mobile=width < 700
+def axe_context(new_context: Callable[..., BrowserContext], width: int, scheme: str) -> BrowserContext:
+    context = new_context(
+        viewport={"width": width, "height": WIDTHS[width]}, color_scheme=scheme, is_mobile=width < 700
     )
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
     return context
@@ -154,8 +155,8 @@ def axe_context(browser, width: int, scheme: str):
 @pytest.mark.parametrize("path", AXE_PAGES)
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violation(browser, live_server: str, path: str, width: int, scheme: str):
-    context = axe_context(browser, width, scheme)
+def test_axe_finds_no_serious_violation(new_context, live_server: str, path: str, width: int, scheme: str):
+    context = axe_context(new_context, width, scheme)
     page = context.new_page()
     page.goto(live_server + path, wait_until="load")
     assert axe_violations(page) == []
@@ -164,8 +165,8 @@ def test_axe_finds_no_serious_violation(browser, live_server: str, path: str, wi
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_with_the_suggestions_and_the_filters_dialog_open(browser, live_server: str, width: int, scheme: str):
-    context = axe_context(browser, width, scheme)
+def test_axe_with_the_suggestions_and_the_filters_dialog_open(new_context, live_server: str, width: int, scheme: str):
+    context = axe_context(new_context, width, scheme)
     page = context.new_page()
     page.goto(live_server + "/search?q=strides", wait_until="load")
     page.get_by_label(SEARCH_BOX).fill("")

@@ -7,9 +7,10 @@ query's words marked, and the share bar, all inside the window, and nothing may 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 WIDTHS = {390: 844, 1280: 800}
 SHIFTS = (
@@ -23,8 +24,8 @@ MOMENTS = [
 ]
 
 
-def open_at(browser: Browser, width: int, url: str) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]}, is_mobile=width < 700)
+def open_at(new_context: Callable[..., BrowserContext], width: int, url: str) -> Page:
+    context = new_context(viewport={"width": width, "height": WIDTHS[width]}, is_mobile=width < 700)
     context.route(lambda target: not target.startswith("http://127.0.0.1"), lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -43,10 +44,10 @@ def inside_window(page: Page, selector: str) -> bool:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("site", "path", "second", "query", "marked"), MOMENTS)
 def test_a_moment_link_lands_on_the_player_the_cue_and_the_share_bar(
-    request, browser: Browser, width, site, path, second, query, marked
+    request, new_context, width, site, path, second, query, marked
 ):
     base = request.getfixturevalue(site)
-    page = open_at(browser, width, f"{base}{path}?t={second}&q={query.replace(' ', '+')}")
+    page = open_at(new_context, width, f"{base}{path}?t={second}&q={query.replace(' ', '+')}")
     assert inside_window(page, ".stage .player"), "the player is out of view"
     assert inside_window(page, "form.share-bar"), "the share bar is out of view"
     expect(page.locator("form.share-bar .share-from")).to_have_text(
@@ -72,8 +73,8 @@ def test_a_moment_link_lands_on_the_player_the_cue_and_the_share_bar(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_player_stays_in_view_while_the_transcript_scrolls(browser: Browser, media_site: str, width: int):
-    page = open_at(browser, width, f"{media_site}/items/generic:riverbend-ep-041?t=30")
+def test_the_player_stays_in_view_while_the_transcript_scrolls(new_context, media_site: str, width: int):
+    page = open_at(new_context, width, f"{media_site}/items/generic:riverbend-ep-041?t=30")
     page.locator("#transcript").hover()
     page.mouse.wheel(0, 900)
     page.wait_for_timeout(300)
@@ -86,8 +87,8 @@ def test_the_player_stays_in_view_while_the_transcript_scrolls(browser: Browser,
     page.context.close()
 
 
-def test_clicking_a_cue_seeks_and_moves_the_share_bar(browser: Browser, media_site: str):
-    page = open_at(browser, 1280, f"{media_site}/items/generic:riverbend-ep-041?t=30")
+def test_clicking_a_cue_seeks_and_moves_the_share_bar(new_context, media_site: str):
+    page = open_at(new_context, 1280, f"{media_site}/items/generic:riverbend-ep-041?t=30")
     page.wait_for_function("() => document.getElementById('player').readyState > 0")
     cue = page.locator("#transcript .cue[data-start]").nth(40)
     second = float(cue.get_attribute("data-start"))
@@ -103,8 +104,8 @@ def test_clicking_a_cue_seeks_and_moves_the_share_bar(browser: Browser, media_si
     page.context.close()
 
 
-def test_the_clip_end_picker_sets_end_and_stops_the_audio(browser: Browser, media_site: str):
-    page = open_at(browser, 1280, f"{media_site}/items/generic:riverbend-ep-041?t=100")
+def test_the_clip_end_picker_sets_end_and_stops_the_audio(new_context, media_site: str):
+    page = open_at(new_context, 1280, f"{media_site}/items/generic:riverbend-ep-041?t=100")
     page.wait_for_function("() => document.getElementById('player').readyState > 0")
     end_select = page.locator("form.share-bar select[name=end]")
     end = int(end_select.locator("option[value]:not([value=''])").first.get_attribute("value"))
@@ -118,9 +119,9 @@ def test_the_clip_end_picker_sets_end_and_stops_the_audio(browser: Browser, medi
     page.context.close()
 
 
-def test_copy_link_works_without_the_clipboard_api(browser: Browser, live_server: str):
+def test_copy_link_works_without_the_clipboard_api(new_context, live_server: str):
     """Plain http on a LAN has no navigator.clipboard: the link is still copied, or offered selected."""
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    context = new_context(permissions=["clipboard-read", "clipboard-write"])
     context.route(lambda target: not target.startswith("http://127.0.0.1"), lambda route: route.abort())
     page = context.new_page()
     errors = []
@@ -144,8 +145,8 @@ def test_copy_link_works_without_the_clipboard_api(browser: Browser, live_server
     context.close()
 
 
-def test_a_thumbnail_that_fails_leaves_the_placeholder_not_a_broken_image(browser: Browser, live_server: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def test_a_thumbnail_that_fails_leaves_the_placeholder_not_a_broken_image(new_context, live_server: str):
+    context = new_context(viewport={"width": 1280, "height": 800})
     context.route(lambda target: not target.startswith("http://127.0.0.1"), lambda route: route.abort())
     page = context.new_page()
     page.goto(f"{live_server}/search?q=relay", wait_until="load")
@@ -158,8 +159,8 @@ def test_a_thumbnail_that_fails_leaves_the_placeholder_not_a_broken_image(browse
     context.close()
 
 
-def test_an_article_moment_opens_at_its_paragraph_highlighted(browser: Browser, live_server: str):
-    page = open_at(browser, 390, f"{live_server}/search?q=4x400+relay")
+def test_an_article_moment_opens_at_its_paragraph_highlighted(new_context, live_server: str):
+    page = open_at(new_context, 390, f"{live_server}/search?q=4x400+relay")
     link = page.locator("#results a.moment[href*='article:']").first
     href = link.get_attribute("href")
     assert "?q=4x400+relay#p-" in href
