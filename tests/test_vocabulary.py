@@ -1,7 +1,11 @@
 """Running vocabulary: every way of writing a relay, a distance or a synonym meets one token."""
 
+import sys
+import threading
+
 import pytest
 
+from catalog.text import analysis
 from catalog.text.analysis import analyze
 from catalog.text.vocabulary import load_synonyms, normalize
 
@@ -109,3 +113,36 @@ def test_synonym_file_is_data(tmp_path):
     path = tmp_path / "synonyms.toml"
     path.write_text('[synonyms]\nfartlek = ["speed play"]\n')
     assert load_synonyms(path) == {"fartlek": [(("fartlek",), "fartlek")], "speed": [(("speed", "play"), "fartlek")]}
+
+
+def test_stemming_from_many_threads_gives_each_word_its_own_stem():
+    """The web stems in 8 threads per worker; a stemmer shared between them mixed words up."""
+    words = [
+        f"{stem_of}{ending}"
+        for stem_of in ("interval", "runn", "metaboliz", "special", "organiz")
+        for ending in ("ing", "es", "ed", "ation", "er")
+    ]
+    expected = {word: analysis.stem.__wrapped__(word) for word in words}
+    wrong: list[tuple[str, str]] = []
+    failed: list[BaseException] = []
+
+    def stem_all() -> None:
+        try:
+            for _ in range(200):
+                wrong.extend(
+                    (word, got) for word in words if (got := analysis.stem.__wrapped__(word)) != expected[word]
+                )
+        except Exception as exc:  # noqa: BLE001 - a crash inside the stemmer is the failure looked for
+            failed.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
+    try:
+        threads = [threading.Thread(target=stem_all) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failed and not wrong[:5]

@@ -8,6 +8,7 @@ positions are true and a quoted phrase never jumps over a removed word.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -20,7 +21,19 @@ from catalog.text.vocabulary import normalize
 # left "running" as "runn" (apart from "run" and "runs") and "metabolizing" apart from
 # "metabolize" and "metabolic". snowballstemmer is the Snowball project's own build; its
 # current English rules keep "intervals" and "evening" apart from "inter…" and "even".
-stem = lru_cache(maxsize=200_000)(snowballstemmer.stemmer("english").stemWord)
+_stemmers = threading.local()
+
+
+def _stem_word(word: str) -> str:
+    """A Snowball stemmer holds the word it is stemming, so one shared by the web's threads would
+    mix their words up (wrong stems, IndexErrors): each thread has its own."""
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
+stem = lru_cache(maxsize=200_000)(_stem_word)
 
 # Function and question words: never required of an item and never scored when a query has
 # other words (they stay in the index, so a quoted phrase still holds them), so "how much
