@@ -9,23 +9,26 @@ from catalog.engine.contract import (
     FACETS,
     FILTERS,
     TIME_BUDGET,
+    Engine,
     EngineResult,
     Moment,
     OutdatedIndex,
     SearchIndex,
     UnreadableIndex,
 )
-from catalog.engine.whoosh import engine as _chosen
+from catalog.engine.whoosh import engine as whoosh_engine
+
+_chosen: Engine = whoosh_engine  # a module that implements the contract
 
 build = _chosen.build
 extend = _chosen.extend
 open_index = _chosen.open
-owns = _chosen.owns
 
 __all__ = [
     "FACETS",
     "FILTERS",
     "TIME_BUDGET",
+    "Engine",
     "EngineResult",
     "Moment",
     "OutdatedIndex",
@@ -34,5 +37,4 @@ __all__ = [
     "build",
     "extend",
     "open_index",
-    "owns",
 ]

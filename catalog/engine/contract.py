@@ -3,7 +3,7 @@
 A generation folder holds one engine's index of the catalog's items. The indexer builds it
 from `Item`s; the read side opens it and asks it questions with a `ParsedQuery`. Nothing
 outside `catalog.engine` sees an engine's own objects, so a second engine (FTS5 or tantivy,
-for a larger catalog) means one new subpackage implementing `SearchIndex`, `build` and
+for a larger catalog) means one new subpackage implementing `SearchIndex`, `build`,
 `extend`, chosen in `catalog.engine`.
 """
 
@@ -96,8 +96,4 @@ class Engine(Protocol):
 
     def open(self, folder: Path) -> SearchIndex:
         """The index in `folder`; UnreadableIndex (or OutdatedIndex) if it cannot be searched."""
-        ...
-
-    def owns(self, name: str) -> bool:
-        """Whether a file of a generation folder is this engine's."""
         ...

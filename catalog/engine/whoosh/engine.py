@@ -34,7 +34,7 @@ def extend(base: Path, folder: Path, changed: set[str], items: Iterable[Item]) -
     the base's files are hard-linked, not copied, and the base stays intact."""
     folder.mkdir(parents=True)
     for path in base.iterdir():
-        if owns(path.name) and "LOCK" not in path.name:
+        if _owns(path.name) and "LOCK" not in path.name:
             os.link(path, folder / path.name)
     ix = _open(folder)
     with ix.writer(**WRITER_OPTIONS) as writer:
@@ -51,7 +51,7 @@ def open(folder: Path) -> WhooshIndex:  # noqa: A001 - the contract's name
     return opened
 
 
-def owns(name: str) -> bool:
+def _owns(name: str) -> bool:
     return name.startswith((INDEX_NAME + "_", f"_{INDEX_NAME}_"))
 
 
