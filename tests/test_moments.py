@@ -83,3 +83,25 @@ def test_the_moment_that_holds_all_the_words_comes_first(fresh_data):
     build.publish(fresh_data, build.build_generation(db, fresh_data))
     (result,) = live_search(fresh_data, "4x400 relay")["results"]
     assert [m["start"] for m in result["moments"]] == [462.0, 190.0]
+
+
+def test_the_moment_that_says_more_of_the_question_beats_one_that_repeats_part_of_it(fresh_data):
+    """`how long should a podcast episode be`: an intro that keeps saying "podcast episode"
+    holds less of the question than the passage that talks about how long an episode runs."""
+    segments = (
+        Segment(
+            "welcome to the podcast: in this episode of the podcast we look back on the year, episode by episode",
+            0.0,
+            30.0,
+        ),
+        Segment("our podcast started with one microphone in a spare room", 30.0, 60.0),
+        Segment("so how long should an episode of a podcast be? as long as it stays good", 219.0, 245.0),
+        Segment("every podcast needs show notes and a long list of links", 300.0, 330.0),
+        Segment("the long run on sunday came up on the last podcast too", 400.0, 430.0),
+    )
+    db = store.open_for_writing(fresh_data)
+    store.save_item(db, Item(id="podcast:tips", kind="podcast", title="Tips", source="p", segments=segments), "t")
+    build.publish(fresh_data, build.build_generation(db, fresh_data))
+    (result,) = live_search(fresh_data, "how long should a podcast episode be")["results"]
+    assert result["moments"][0]["start"] == 219.0
+    assert [m["score"] for m in result["moments"]] == sorted((m["score"] for m in result["moments"]), reverse=True)

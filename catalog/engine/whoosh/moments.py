@@ -6,8 +6,9 @@ The build stores, per item, where each unit ends (in word positions), its start 
 and its speaker (`schema.unit_map`); a search reads the positions of the query's words in the
 page's items only and scores each unit. No index of segments is needed.
 
-A unit scores like BM25 over its own words, plus a bonus for query words said close
-together in order; phrases must occur in the unit, starting there. A word's weight is its
+A unit scores like BM25 over its own words, times the share of the query's weight it holds
+(the items' rule, so the passage that says more of the question wins a near tie), plus a bonus
+for query words said close together in order; phrases must occur in the unit, starting there. A word's weight is its
 idf over the items times its idf over the item's own units, so a word the whole episode
 keeps saying ("podcast", in a show about podcasting) does not decide where the answer is.
 Units are less normalised by length than BM25's usual 0.75 (UNIT_B): one-sentence turns
@@ -25,7 +26,7 @@ from whoosh.reading import IndexReader
 
 from catalog.engine.contract import Moment
 from catalog.engine.whoosh.positions import NEAR_BOOST, near_starts, phrase_starts, positions
-from catalog.engine.whoosh.ranking import K1, idf
+from catalog.engine.whoosh.ranking import COVERAGE_POWER, K1, idf
 from catalog.engine.whoosh.schema import speaker_keys
 from catalog.search.query import ParsedQuery
 
@@ -117,10 +118,15 @@ def _score_units(
         word: weight * math.log(1 + len(ends) / units_with[word]) if units_with[word] else weight
         for word, weight in item_weights.items()
     }
+    wanted = sum(idf[word] for word in parsed.scored_terms)
+
+    def norm(unit: int) -> float:
+        return K1 * (1 - UNIT_B + UNIT_B * (ends[unit] - starts[unit]) / average)
+
     scores: dict[int, float] = {}
     for unit, per_word in counts.items():
-        norm = K1 * (1 - UNIT_B + UNIT_B * (ends[unit] - starts[unit]) / average)
-        scores[unit] = sum(idf[w] * tf * (K1 + 1) / (tf + norm) for w, tf in per_word.items())
+        bm25 = sum(idf[w] * tf * (K1 + 1) / (tf + norm(unit)) for w, tf in per_word.items())
+        scores[unit] = bm25 * (sum(idf[w] for w in per_word) / wanted) ** COVERAGE_POWER
     for first, second in zip(parsed.scored_terms, parsed.scored_terms[1:], strict=False):
         for unit, found in Counter(map(unit_of, near_starts(at[first], at[second]))).items():
             scores[unit] = scores.get(unit, 0.0) + NEAR_BOOST * (idf[first] + idf[second]) * found / (found + K1)
