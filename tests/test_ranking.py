@@ -102,3 +102,29 @@ def test_a_phrase_of_stop_words_still_ranks_by_them(fresh_data):
     with closing(open_generation(fresh_data, build.build_generation(db, fresh_data)).index) as index:
         found = index.search(parse('"to the"'), {})
     assert found.item_ids == ["video:b", "video:a"]
+
+
+def test_words_said_in_one_passage_beat_the_same_words_scattered_over_a_long_transcript(fresh_data):
+    """A talk holds "rest", "days", "training" and "plan", each a minute apart; the episode whose
+    description says "include rest in your training plan" is the answer."""
+    scattered = tuple(
+        Segment(f"{words} and then some more talk about the weather and the river path", 60.0 * n)
+        for n, words in enumerate(["a good rest", "three days", "our training group", "a plan for the summer"])
+    )
+    filler = [talk(f"easy{n}", "an easy run along the river path today") for n in range(6)]
+    found = searched(
+        fresh_data,
+        [
+            *filler,
+            Item(id="video:talk", kind="video", title="A talk", source="v", segments=scattered),
+            Item(
+                id="podcast:recovery",
+                kind="podcast",
+                title="Recovery",
+                source="p",
+                description="It's important to include rest in your training plan.",
+            ),
+        ],
+        "rest days in my training plan",
+    )
+    assert found[:2] == ["podcast:recovery", "video:talk"]

@@ -93,6 +93,14 @@ def test_paging(search):
     assert first["pages"] == 3
 
 
+@pytest.mark.parametrize("query", ["easy run strides", "relay coach advice", "track workout"])
+def test_pages_of_a_query_go_on_where_the_last_one_stopped(search, query):
+    """The passage pass re-orders the same first items whatever page is asked for."""
+    everything = [r["id"] for r in search(query, per_page=50)["results"]]
+    paged = [r["id"] for page in (1, 2, 3) for r in search(query, per_page=4, page=page)["results"]]
+    assert len(everything) > 4 and paged == everything[:12]
+
+
 def test_chapter_hits_link_to_the_chapter_start(search):
     moments = search("advice for older runners")["results"][0]["moments"]
     chapter = next(m for m in moments if m["chapter"])

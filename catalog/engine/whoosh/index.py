@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 from catalog.engine.contract import TIME_BUDGET, EngineResult
 from catalog.engine.whoosh import moments, ranking
 from catalog.engine.whoosh.facets import FacetTable
-from catalog.engine.whoosh.positions import docs_with_phrase
+from catalog.engine.whoosh.positions import PositionReader, docs_with_phrase
 from catalog.engine.whoosh.ranking import ItemStats
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.search.query import ParsedQuery
@@ -111,8 +111,10 @@ def search(
     allowed, phrases_partial = _allowed(searcher, parsed, filters, deadline)
     phrase_words = [word for phrase in parsed.phrases for word in phrase]
     scored = [*parsed.scored_terms, *(word for word in phrase_words if word not in FUNCTION_TERMS)]
+    read = PositionReader(searcher.reader())
     ranked = ranking.rank(
         searcher,
+        read,
         stats,
         parsed,
         words=list(dict.fromkeys(scored or phrase_words)),  # "to the": a phrase of stop words scores by them
@@ -126,7 +128,7 @@ def search(
     found, weights = {}, {}
     if not parsed.is_empty:
         units = [(docnum, fields["item_id"], fields["units"]) for docnum, fields in zip(page_docs, stored, strict=True)]
-        found = moments.of_items(searcher.reader(), units, parsed, filters.get("speaker"))
+        found = moments.of_items(read, units, parsed, filters.get("speaker"))
         weights = moments.term_weights(searcher.reader(), parsed)
     return EngineResult(
         total=len(ranked.matched),

@@ -25,7 +25,7 @@ from collections import Counter
 from whoosh.reading import IndexReader
 
 from catalog.engine.contract import Moment
-from catalog.engine.whoosh.positions import NEAR_BOOST, near_starts, phrase_starts, positions
+from catalog.engine.whoosh.positions import NEAR_BOOST, PositionReader, near_starts, phrase_starts
 from catalog.engine.whoosh.ranking import COVERAGE_POWER, K1, idf
 from catalog.engine.whoosh.schema import speaker_keys
 from catalog.search.query import ParsedQuery
@@ -37,7 +37,7 @@ FIELDS = {"transcript": False, "chapters": True}  # field: whether its units are
 
 
 def of_items(
-    reader: IndexReader, items: list[tuple[int, str, dict]], parsed: ParsedQuery, speaker: str | None
+    read: PositionReader, items: list[tuple[int, str, dict]], parsed: ParsedQuery, speaker: str | None
 ) -> dict[str, list[Moment]]:
     """The best MOMENTS_PER_ITEM units of each item — (docnum, item id, unit map) — for the
     query: any query word scores, phrases must hold; with a speaker filter, only that
@@ -48,9 +48,9 @@ def of_items(
     for field, is_chapter in FIELDS.items():
         if speaker and is_chapter:
             continue
-        weights = {word: _idf(reader, field, parsed.alternatives(word)) for word in words}
+        weights = {word: _idf(read.reader, field, parsed.alternatives(word)) for word in words}
         docnums = [docnum for docnum, _, _ in items]
-        at = {word: _positions(reader, field, parsed.alternatives(word), docnums) for word in words}
+        at = {word: read.of_any(field, parsed.alternatives(word), docnums) for word in words}
         for docnum, item_id, units in items:
             layout = units[field]
             of_item = {word: at[word].get(docnum, []) for word in words}
@@ -83,17 +83,6 @@ def _idf(reader: IndexReader, field: str, terms: tuple[str, ...]) -> float:
     """Inverse document frequency over the item documents holding `field` (of the most
     common of the terms a query word stands for)."""
     return idf(reader.doc_count(), max(reader.doc_frequency(field, term) for term in terms))
-
-
-def _positions(reader: IndexReader, field: str, terms: tuple[str, ...], docnums: list[int]) -> dict[int, list[int]]:
-    """Where any of the terms (a word, or a typed prefix's completions) sits in each document."""
-    if len(terms) == 1:
-        return positions(reader, field, terms[0], docnums)
-    merged: dict[int, list[int]] = {}
-    for term in terms:
-        for docnum, found in positions(reader, field, term, docnums).items():
-            merged[docnum] = sorted([*merged.get(docnum, []), *found])
-    return merged
 
 
 def _score_units(

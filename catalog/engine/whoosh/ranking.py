@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from catalog.engine.whoosh.positions import NEAR_BOOST, holding, near_starts, positions
+from catalog.engine.whoosh import passages
+from catalog.engine.whoosh.positions import NEAR_BOOST, PositionReader, holding, near_starts, positions
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.search.query import ParsedQuery
 
@@ -66,6 +67,7 @@ class Ranking:
 
 def rank(
     searcher: Searcher,
+    read: PositionReader,
     stats: ItemStats,
     parsed: ParsedQuery,
     words: list[str],
@@ -76,11 +78,12 @@ def rank(
 ) -> Ranking:
     """Documents holding any of the words (and allowed; none holding an excluded word), best
     first: BM25F plus a bonus for neighbouring query words close together in a short field,
-    times the square of the share of the query's weight the document holds."""
+    times the square of the share of the query's weight the document holds; then the first
+    passages.POOL again, times the share their best passage holds (see passages)."""
     live = stats.live if allowed is None else allowed & stats.live
     scores: dict[int, float] = {}
     held: dict[int, float] = {}  # the weight (idf) of the words each document holds, summed
-    wanted = 0.0  # the weight of every word read
+    weights: dict[str, float] = {}  # the weight (idf) of every word read
     per_field: dict[tuple[str, str], dict[int, float]] = {}
     partial = False
     for position, word in enumerate(words):
@@ -88,8 +91,7 @@ def rank(
             partial = True
             break
         frequencies = {field: _frequencies(searcher, field, parsed.alternatives(word)) for field in FIELD_WEIGHTS}
-        weight = item_idf(stats, set().union(*frequencies.values()))
-        wanted += weight
+        weights[word] = weight = item_idf(stats, set().union(*frequencies.values()))
         of_word: dict[int, float] = {}
         for field, found in frequencies.items():
             per_field[field, word] = in_field = _bm25(searcher, stats, field, found, weight)
@@ -106,10 +108,14 @@ def rank(
         top = heapq.nlargest(limit, candidates, key=lambda d: (stats.published[d], -d))
     else:
         _add_closeness(searcher, parsed, per_field, candidates, scores)
+        wanted = sum(weights.values())
         if wanted:
             for docnum in candidates:
                 scores[docnum] *= (held[docnum] / wanted) ** COVERAGE_POWER
-        top = heapq.nlargest(limit, candidates, key=lambda d: (scores.get(d, 0.0), -d))
+        top = heapq.nlargest(max(limit, passages.POOL), candidates, key=lambda d: (scores.get(d, 0.0), -d))
+        pool, rest = top[: passages.POOL], top[passages.POOL : limit]
+        shares = passages.best_shares(searcher, read, pool, weights, per_field, parsed)
+        top = sorted(pool, key=lambda d: (-scores.get(d, 0.0) * shares[d], d))[:limit] + rest
     return Ranking(top=top, matched=sorted(candidates), partial=partial)
 
 
