@@ -4,8 +4,11 @@ matching strategy must keep its promises."""
 from contextlib import closing
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import query as wq
 
+from catalog.engine.whoosh import passages
 from catalog.engine.whoosh.ranking import ItemStats, _bm25, _frequencies, item_idf
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.generations.live import LiveIndex, open_generation
@@ -128,3 +131,32 @@ def test_words_said_in_one_passage_beat_the_same_words_scattered_over_a_long_tra
         "rest days in my training plan",
     )
     assert found[:2] == ["podcast:recovery", "video:talk"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    first=st.lists(st.floats(min_value=0.0, max_value=50.0), min_size=0, max_size=45),
+    shares=st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=45, max_size=45),
+    limit=st.integers(min_value=1, max_value=50),
+)
+def test_the_passage_pass_reads_only_what_can_enter_the_page_and_matches_reading_the_whole_pool(first, shares, limit):
+    ranked = sorted(range(len(first)), key=lambda d: (-first[d], d))
+    scores = dict(enumerate(first))
+    asked: list[int] = []
+
+    def fake_shares(read, docnums, weights, held_in, parsed):
+        asked.extend(docnums)
+        return {d: shares[d] for d in docnums}
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passages, "best_shares", fake_shares)
+        found = passages.rerank(None, ranked, scores, {}, {}, parse("x"), limit)
+    pool = ranked[: passages.POOL]
+    whole = sorted(pool, key=lambda d: (-first[d] * shares[d], d))
+    assert found == (whole + ranked[passages.POOL :])[:limit]
+    # each item read once; past the page's own items, only those whose first score reaches the
+    # weakest final score of the page's own items (a share is at most 1, so no other can enter)
+    assert len(asked) == len(set(asked))
+    page = pool[:limit]
+    floor = min((first[d] * shares[d] for d in page), default=0.0) if len(page) == limit else 0.0
+    assert set(asked) == set(page) | {d for d in pool[limit:] if first[d] >= floor}

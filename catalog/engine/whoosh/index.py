@@ -18,8 +18,9 @@ from whoosh.searching import Searcher
 from catalog.engine.contract import TIME_BUDGET, EngineResult
 from catalog.engine.whoosh import moments, ranking
 from catalog.engine.whoosh.facets import FacetTable
-from catalog.engine.whoosh.positions import PositionReader, docs_with_phrase
+from catalog.engine.whoosh.positions import docs_with_phrase
 from catalog.engine.whoosh.ranking import ItemStats
+from catalog.engine.whoosh.reads import SearchReads
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.search.query import ParsedQuery
 from catalog.text.analysis import FUNCTION_TERMS
@@ -111,7 +112,7 @@ def search(
     allowed, phrases_partial = _allowed(searcher, parsed, filters, deadline)
     phrase_words = [word for phrase in parsed.phrases for word in phrase]
     scored = [*parsed.scored_terms, *(word for word in phrase_words if word not in FUNCTION_TERMS)]
-    read = PositionReader(searcher.reader())
+    read = SearchReads(searcher)
     ranked = ranking.rank(
         searcher,
         read,
@@ -124,7 +125,7 @@ def search(
         deadline=deadline,
     )
     page_docs = ranked.top[(page - 1) * per_page :]
-    stored = [searcher.stored_fields(docnum) for docnum in page_docs]
+    stored = [read.stored(docnum) for docnum in page_docs]
     found, weights = {}, {}
     if not parsed.is_empty:
         units = [(docnum, fields["item_id"], fields["units"]) for docnum, fields in zip(page_docs, stored, strict=True)]

@@ -25,8 +25,9 @@ from collections import Counter
 from whoosh.reading import IndexReader
 
 from catalog.engine.contract import Moment
-from catalog.engine.whoosh.positions import NEAR_BOOST, PositionReader, near_starts, phrase_starts
+from catalog.engine.whoosh.positions import NEAR_BOOST, near_starts, phrase_starts
 from catalog.engine.whoosh.ranking import COVERAGE_POWER, K1, idf
+from catalog.engine.whoosh.reads import SearchReads
 from catalog.engine.whoosh.schema import speaker_keys
 from catalog.search.query import ParsedQuery
 
@@ -37,7 +38,7 @@ FIELDS = {"transcript": False, "chapters": True}  # field: whether its units are
 
 
 def of_items(
-    read: PositionReader, items: list[tuple[int, str, dict]], parsed: ParsedQuery, speaker: str | None
+    read: SearchReads, items: list[tuple[int, str, dict]], parsed: ParsedQuery, speaker: str | None
 ) -> dict[str, list[Moment]]:
     """The best MOMENTS_PER_ITEM units of each item — (docnum, item id, unit map) — for the
     query: any query word scores, phrases must hold; with a speaker filter, only that
@@ -50,7 +51,7 @@ def of_items(
             continue
         weights = {word: _idf(read.reader, field, parsed.alternatives(word)) for word in words}
         docnums = [docnum for docnum, _, _ in items]
-        at = {word: read.of_any(field, parsed.alternatives(word), docnums) for word in words}
+        at = {word: read.positions(field, parsed.alternatives(word), docnums) for word in words}
         for docnum, item_id, units in items:
             layout = units[field]
             of_item = {word: at[word].get(docnum, []) for word in words}

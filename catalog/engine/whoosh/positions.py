@@ -36,27 +36,6 @@ def positions(reader: IndexReader, field: str, word: str, docnums: list[int]) ->
     return found
 
 
-class PositionReader:
-    """Positions read at most once per search: the passages of the first pass's best items
-    and the moments of the page's items ask for the same words in the same documents."""
-
-    def __init__(self, reader: IndexReader):
-        self.reader = reader
-        self._read: dict[tuple[str, tuple[str, ...]], tuple[set[int], dict[int, list[int]]]] = {}
-
-    def of_any(self, field: str, terms: tuple[str, ...], docnums: list[int]) -> dict[int, list[int]]:
-        """Where any of the terms (a word, or a typed prefix's completions) sits in each of
-        the documents that holds one."""
-        asked, found = self._read.setdefault((field, terms), (set(), {}))
-        missing = sorted(set(docnums) - asked)
-        if missing:
-            asked.update(missing)
-            for term in terms:
-                for docnum, at in positions(self.reader, field, term, missing).items():
-                    found[docnum] = sorted([*found.get(docnum, []), *at]) if len(terms) > 1 else at
-        return {docnum: found[docnum] for docnum in docnums if docnum in found}
-
-
 def phrase_starts(phrase: tuple[str, ...], at: dict[str, list[int]]) -> list[int]:
     """Where the phrase begins, given the positions of each of its words."""
     starts = set(at.get(phrase[0], ()))

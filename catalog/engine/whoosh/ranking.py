@@ -27,7 +27,8 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from catalog.engine.whoosh import passages
-from catalog.engine.whoosh.positions import NEAR_BOOST, PositionReader, holding, near_starts, positions
+from catalog.engine.whoosh.positions import NEAR_BOOST, holding, near_starts, positions
+from catalog.engine.whoosh.reads import SearchReads
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.search.query import ParsedQuery
 
@@ -67,7 +68,7 @@ class Ranking:
 
 def rank(
     searcher: Searcher,
-    read: PositionReader,
+    read: SearchReads,
     stats: ItemStats,
     parsed: ParsedQuery,
     words: list[str],
@@ -113,9 +114,7 @@ def rank(
             for docnum in candidates:
                 scores[docnum] *= (held[docnum] / wanted) ** COVERAGE_POWER
         top = heapq.nlargest(max(limit, passages.POOL), candidates, key=lambda d: (scores.get(d, 0.0), -d))
-        pool, rest = top[: passages.POOL], top[passages.POOL : limit]
-        shares = passages.best_shares(searcher, read, pool, weights, per_field, parsed)
-        top = sorted(pool, key=lambda d: (-scores.get(d, 0.0) * shares[d], d))[:limit] + rest
+        top = passages.rerank(read, top, scores, weights, per_field, parsed, limit)
     return Ranking(top=top, matched=sorted(candidates), partial=partial)
 
 

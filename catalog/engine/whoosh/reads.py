@@ -1,0 +1,38 @@
+"""What one search reads from the index, each thing at most once.
+
+The second pass over the first items (catalog.engine.whoosh.passages) and the moments of the
+page's items ask for the same words' positions and the same stored unit maps of the same
+documents; a long transcript's unit map takes a while to unpickle.
+"""
+
+from __future__ import annotations
+
+from whoosh.searching import Searcher
+
+from catalog.engine.whoosh.positions import positions
+
+
+class SearchReads:
+    def __init__(self, searcher: Searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self._positions: dict[tuple[str, tuple[str, ...]], tuple[set[int], dict[int, list[int]]]] = {}
+        self._stored: dict[int, dict] = {}
+
+    def positions(self, field: str, terms: tuple[str, ...], docnums: list[int]) -> dict[int, list[int]]:
+        """Where any of the terms (a word, or a typed prefix's completions) sits in each of
+        the documents that holds one."""
+        asked, found = self._positions.setdefault((field, terms), (set(), {}))
+        missing = sorted(set(docnums) - asked)
+        if missing:
+            asked.update(missing)
+            for term in terms:
+                for docnum, at in positions(self.reader, field, term, missing).items():
+                    found[docnum] = sorted([*found.get(docnum, []), *at]) if len(terms) > 1 else at
+        return {docnum: found[docnum] for docnum in docnums if docnum in found}
+
+    def stored(self, docnum: int) -> dict:
+        """The document's stored fields: its item id and unit map."""
+        if docnum not in self._stored:
+            self._stored[docnum] = self.searcher.stored_fields(docnum)
+        return self._stored[docnum]
