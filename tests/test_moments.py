@@ -105,3 +105,19 @@ def test_the_moment_that_says_more_of_the_question_beats_one_that_repeats_part_o
     (result,) = live_search(fresh_data, "how long should a podcast episode be")["results"]
     assert result["moments"][0]["start"] == 219.0
     assert [m["score"] for m in result["moments"]] == sorted((m["score"] for m in result["moments"]), reverse=True)
+
+
+def test_words_that_name_the_item_do_not_choose_its_moment(fresh_data):
+    """The intro names the guest; the answer is where the question's other words are said."""
+    segments = (
+        Segment("we are here with our old friend Arun Gupta, a free man now, Arun", 0.0, 11.0),
+        Segment("thanks for having me, it is good to be back on the show", 11.0, 30.0),
+        Segment("the last time I applied for a job was back in ninety eight", 47.0, 56.0),
+        Segment("a job is a job, but this one was a good one for a long time", 300.0, 330.0),
+    )
+    db = store.open_for_writing(fresh_data)
+    item = Item(id="podcast:arun", kind="podcast", title="Friends 108: with Arun Gupta", source="p", segments=segments)
+    store.save_item(db, item, "t")
+    build.publish(fresh_data, build.build_generation(db, fresh_data))
+    (result,) = live_search(fresh_data, "when did arun gupta last apply for a job")["results"]
+    assert result["moments"][0]["start"] == 47.0

@@ -129,7 +129,7 @@ def search(
     found, weights = {}, {}
     if not parsed.is_empty:
         units = [(docnum, fields["item_id"], fields["units"]) for docnum, fields in zip(page_docs, stored, strict=True)]
-        found = moments.of_items(read, units, parsed, filters.get("speaker"))
+        found = moments.of_items(read, units, parsed, filters.get("speaker"), ranked.held_in)
         weights = moments.term_weights(searcher.reader(), parsed)
     return EngineResult(
         total=len(ranked.matched),

@@ -11,6 +11,9 @@ A unit scores like BM25 over its own words, times the share of the query's weigh
 for query words said close together in order; phrases must occur in the unit, starting there. A word's weight is its
 idf over the items times its idf over the item's own units, so a word the whole episode
 keeps saying ("podcast", in a show about podcasting) does not decide where the answer is.
+A word the item's title or people hold weighs NAMING_WEIGHT of that: it says which item
+answers ("arun gupta", "away from keyboard"), not where in it ("last", "apply", "job"); the
+intro that names the guest is seldom the answer.
 Units are less normalised by length than BM25's usual 0.75 (UNIT_B): one-sentence turns
 ("Yes.") would otherwise outscore the passage that answers. Both measured on the judged
 real-material queries.
@@ -33,16 +36,23 @@ from catalog.search.query import ParsedQuery
 
 UNIT_B = 0.5
 MOMENTS_PER_ITEM = 3
+NAMING_FIELDS = ("title", "people_text")
+NAMING_WEIGHT = 0.25
 
 FIELDS = {"transcript": False, "chapters": True}  # field: whether its units are chapters
 
 
 def of_items(
-    read: SearchReads, items: list[tuple[int, str, dict]], parsed: ParsedQuery, speaker: str | None
+    read: SearchReads,
+    items: list[tuple[int, str, dict]],
+    parsed: ParsedQuery,
+    speaker: str | None,
+    held_in: dict[tuple[str, str], dict[int, float]],
 ) -> dict[str, list[Moment]]:
     """The best MOMENTS_PER_ITEM units of each item — (docnum, item id, unit map) — for the
     query: any query word scores, phrases must hold; with a speaker filter, only that
-    speaker's segments count."""
+    speaker's segments count. `held_in[field, word]` holds the documents whose `field` holds
+    the word, as ranking read them."""
     words = list(dict.fromkeys([*parsed.scored_terms, *(w for phrase in parsed.phrases for w in phrase)]))
     items = sorted(items)  # postings are read forwards, once per word
     scored: dict[str, list[tuple[float, bool, int]]] = {item_id: [] for _, item_id, _ in items}
@@ -55,7 +65,9 @@ def of_items(
         for docnum, item_id, units in items:
             layout = units[field]
             of_item = {word: at[word].get(docnum, []) for word in words}
-            for seq, score in _score_units(layout["ends"], of_item, weights, parsed).items():
+            naming = {w for w in words if any(docnum in held_in.get((f, w), ()) for f in NAMING_FIELDS)}
+            of_this = {w: weight * (NAMING_WEIGHT if w in naming else 1.0) for w, weight in weights.items()}
+            for seq, score in _score_units(layout["ends"], of_item, of_this, parsed).items():
                 if not speaker or speaker in speaker_keys(layout["speakers"][seq]):
                     scored[item_id].append((score, is_chapter, seq))
     found = {}

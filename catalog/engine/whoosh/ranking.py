@@ -64,6 +64,7 @@ class Ranking:
     top: list[int]  # the best `limit` documents, best first
     matched: list[int]  # every matching document
     partial: bool  # the deadline passed: words not yet read were left out
+    held_in: dict[tuple[str, str], dict[int, float]]  # (field, word) -> the documents holding it there
 
 
 def rank(
@@ -115,7 +116,7 @@ def rank(
                 scores[docnum] *= (held[docnum] / wanted) ** COVERAGE_POWER
         top = heapq.nlargest(max(limit, passages.POOL), candidates, key=lambda d: (scores.get(d, 0.0), -d))
         top = passages.rerank(read, top, scores, weights, per_field, parsed, limit)
-    return Ranking(top=top, matched=sorted(candidates), partial=partial)
+    return Ranking(top=top, matched=sorted(candidates), partial=partial, held_in=per_field)
 
 
 def item_idf(stats: ItemStats, holders: set[int]) -> float:
