@@ -7,16 +7,16 @@ and its speaker (`schema.unit_map`); a search reads the positions of the query's
 page's items only and scores each unit. No index of segments is needed.
 
 A unit scores like BM25 over its own words, times the share of the query's weight it holds
-(the items' rule, so the passage that says more of the question wins a near tie), plus a bonus
-for query words said close together in order; phrases must occur in the unit, starting there. A word's weight is its
-idf over the items times its idf over the item's own units, so a word the whole episode
-keeps saying ("podcast", in a show about podcasting) does not decide where the answer is.
-A word the item's title or people hold weighs NAMING_WEIGHT of that: it says which item
-answers ("arun gupta", "away from keyboard"), not where in it ("last", "apply", "job"); the
-intro that names the guest is seldom the answer.
-Units are less normalised by length than BM25's usual 0.75 (UNIT_B): one-sentence turns
-("Yes.") would otherwise outscore the passage that answers. Both measured on the judged
-real-material queries.
+(the items' rule, so the passage that says more of the question wins a near tie), plus a
+bonus for query words said close together in order; phrases must occur in the unit,
+starting there. A word's weight is its idf over the items times its idf over the item's own
+units, so a word the whole episode keeps saying ("podcast", in a show about podcasting) does
+not decide where the answer is. A word the item's title or people hold weighs NAMING_WEIGHT
+of that: it says which item answers ("arun gupta", "away from keyboard"), not where in it
+("last", "apply", "job"); the intro that names the guest is seldom the answer. Units are
+less normalised by length than BM25's usual 0.75 (UNIT_B): one-sentence turns ("Yes.")
+would otherwise outscore the passage that answers. All measured on the judged real-material
+queries.
 """
 
 from __future__ import annotations
