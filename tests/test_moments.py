@@ -70,6 +70,15 @@ def test_a_speaker_filter_keeps_that_speakers_segments_only(searcher):
     assert len(unfiltered) == 3 and {("segment", 0, 0.0), ("segment", 3, 60.0)} & set(unfiltered)  # Marisol's
 
 
+def moments_found(data_dir, item: Item, query: str) -> list[dict]:
+    """Index `item` alone into a fresh catalog and return the moments `query` finds in it."""
+    db = store.open_for_writing(data_dir)
+    store.save_item(db, item, "t")
+    build.publish(data_dir, build.build_generation(db, data_dir))
+    (result,) = live_search(data_dir, query)["results"]
+    return result["moments"]
+
+
 def test_the_moment_that_holds_all_the_words_comes_first(fresh_data):
     """`4x400 relay`: the distance medley relay at 3:10 is a relay too, but 7:42 is the answer."""
     segments = (
@@ -78,11 +87,8 @@ def test_the_moment_that_holds_all_the_words_comes_first(fresh_data):
         Segment("the shoes, the spikes, and what to eat the night before a meet", 300.0, 330.0),
         Segment("and then the four by four hundred relay, which closed the meet", 462.0, 490.0),
     )
-    db = store.open_for_writing(fresh_data)
-    store.save_item(db, Item(id="video:meet", kind="video", title="Track season", source="v", segments=segments), "t")
-    build.publish(fresh_data, build.build_generation(db, fresh_data))
-    (result,) = live_search(fresh_data, "4x400 relay")["results"]
-    assert [m["start"] for m in result["moments"]] == [462.0, 190.0]
+    item = Item(id="video:meet", kind="video", title="Track season", source="v", segments=segments)
+    assert [m["start"] for m in moments_found(fresh_data, item, "4x400 relay")] == [462.0, 190.0]
 
 
 def test_the_moment_that_says_more_of_the_question_beats_one_that_repeats_part_of_it(fresh_data):
@@ -99,12 +105,10 @@ def test_the_moment_that_says_more_of_the_question_beats_one_that_repeats_part_o
         Segment("every podcast needs show notes and a long list of links", 300.0, 330.0),
         Segment("the long run on sunday came up on the last podcast too", 400.0, 430.0),
     )
-    db = store.open_for_writing(fresh_data)
-    store.save_item(db, Item(id="podcast:tips", kind="podcast", title="Tips", source="p", segments=segments), "t")
-    build.publish(fresh_data, build.build_generation(db, fresh_data))
-    (result,) = live_search(fresh_data, "how long should a podcast episode be")["results"]
-    assert result["moments"][0]["start"] == 219.0
-    assert [m["score"] for m in result["moments"]] == sorted((m["score"] for m in result["moments"]), reverse=True)
+    item = Item(id="podcast:tips", kind="podcast", title="Tips", source="p", segments=segments)
+    found = moments_found(fresh_data, item, "how long should a podcast episode be")
+    assert found[0]["start"] == 219.0
+    assert [m["score"] for m in found] == sorted((m["score"] for m in found), reverse=True)
 
 
 def test_words_that_name_the_item_do_not_choose_its_moment(fresh_data):
@@ -115,9 +119,5 @@ def test_words_that_name_the_item_do_not_choose_its_moment(fresh_data):
         Segment("the last time I applied for a job was back in ninety eight", 47.0, 56.0),
         Segment("a job is a job, but this one was a good one for a long time", 300.0, 330.0),
     )
-    db = store.open_for_writing(fresh_data)
     item = Item(id="podcast:arun", kind="podcast", title="Friends 108: with Arun Gupta", source="p", segments=segments)
-    store.save_item(db, item, "t")
-    build.publish(fresh_data, build.build_generation(db, fresh_data))
-    (result,) = live_search(fresh_data, "when did arun gupta last apply for a job")["results"]
-    assert result["moments"][0]["start"] == 47.0
+    assert moments_found(fresh_data, item, "when did arun gupta last apply for a job")[0]["start"] == 47.0

@@ -56,6 +56,10 @@ def of_items(
     words = list(dict.fromkeys([*parsed.scored_terms, *(w for phrase in parsed.phrases for w in phrase)]))
     items = sorted(items)  # postings are read forwards, once per word
     scored: dict[str, list[tuple[float, bool, int]]] = {item_id: [] for _, item_id, _ in items}
+    naming = {
+        docnum: {w for w in words if any(docnum in held_in.get((f, w), ()) for f in NAMING_FIELDS)}
+        for docnum, _, _ in items
+    }
     for field, is_chapter in FIELDS.items():
         if speaker and is_chapter:
             continue
@@ -65,8 +69,7 @@ def of_items(
         for docnum, item_id, units in items:
             layout = units[field]
             of_item = {word: at[word].get(docnum, []) for word in words}
-            naming = {w for w in words if any(docnum in held_in.get((f, w), ()) for f in NAMING_FIELDS)}
-            of_this = {w: weight * (NAMING_WEIGHT if w in naming else 1.0) for w, weight in weights.items()}
+            of_this = {w: weight * (NAMING_WEIGHT if w in naming[docnum] else 1.0) for w, weight in weights.items()}
             for seq, score in _score_units(layout["ends"], of_item, of_this, parsed).items():
                 if not speaker or speaker in speaker_keys(layout["speakers"][seq]):
                     scored[item_id].append((score, is_chapter, seq))
