@@ -185,9 +185,15 @@ def test_run_with_me_feed(fixture_server, corpus):
     assert welcome.media_url.endswith("/runwith/14.m4a")
     assert welcome.source_url == "http://runwith.chriskrycho.com/runs/14/"
     assert welcome.thumbnail == "http://cdn.chriskrycho.com/file/chriskrycho-com/runwith/cover-3000.jpg"
-    assert welcome.description.startswith("I've been gone, courtesy of") and "<p>" not in welcome.description
+    assert welcome.description.startswith("I've been gone, but now I'm back!\n\nI've been gone, courtesy of")
+    assert "<p>" not in welcome.description
     assert (welcome.kind, welcome.captions, welcome.segments) == ("podcast", "none", ())
     assert "Training Volume" in found["podcast:AAC30546-F65C-4FC0-A2A7-25AFEA902AB9"].title
+    # itunes:subtitle leads the notes when they do not already say it
+    away = found["podcast:EDE0F2BC-EB94-41E8-B728-FDA4F94DB2A6"].description
+    assert away.startswith("Running while traveling\n\nKeeping at it even when you're on the road")
+    rest = found["podcast:860B1B13-3E74-4EE2-AD58-58838BA6C235"].description
+    assert rest.startswith("It's important to include rest") and rest.count("include rest") == 1
     assert set(items_of(read_all(source(url)))) == set(found)  # ids are stable across runs
 
 

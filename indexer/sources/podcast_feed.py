@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import io
 import json
 import math
+import re
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
@@ -167,11 +169,26 @@ def _episode(entry: dict, base: str) -> Episode:
         link=_absolute(base, link) or media_url,
         published=_published(entry),
         duration=duration_seconds(entry.get("itunes_duration")),
-        description=notes_text(notes, DESCRIPTION_CHARS),
+        description=notes_text(_with_subtitle(str(entry.get("subtitle") or ""), notes), DESCRIPTION_CHARS),
         image=_absolute(base, (entry.get("image") or {}).get("href")),
         tags=tuple(dict.fromkeys(t["term"].strip() for t in entry.get("tags", ()) if (t.get("term") or "").strip())),
         raw=_plain(entry),
     )
+
+
+def _with_subtitle(subtitle: str, notes: str) -> str:
+    """Show notes led by the episode's `itunes:subtitle` unless they already say it: podcast
+    apps show that one line under the title, and it is often the only place an episode says
+    what it is about ("Running while traveling")."""
+    said = _words(notes_text(notes, len(notes)))
+    words = _words(subtitle)
+    if not words or any(said[at : at + len(words)] == words for at in range(len(said) - len(words) + 1)):
+        return notes
+    return f"<p>{html.escape(subtitle)}</p>{notes}"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
 
 
 def _with_podcast_tags(episode: Episode, element: Element, base: str) -> Episode:
