@@ -130,6 +130,18 @@ def test_typos_find_what_their_corrections_find(search):
         assert expected["suggestion"] is None
 
 
+def test_a_word_items_say_only_in_another_form_counts(search):
+    """No sample item says "striding", but many say "stride" and "strides": the word is kept
+    as it is (same stem, same results), not left out as a word no item contains."""
+
+    def ids(doc: dict) -> list[str]:
+        return [result["id"] for result in doc["results"]]
+
+    doc = search("striding drills")
+    assert doc["suggestion"] is None
+    assert ids(doc) == ids(search("strides drills")) != ids(search("drills"))
+
+
 def test_every_result_of_a_several_word_query_gets_its_moments(search):
     results = search("strides before a race")["results"]
     assert len(results) >= 3

@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from catalog.text.analysis import analyze
 from catalog.text.spelling import Vocabulary, count_words, typo_budget, write_words
 
 WORDS = Vocabulary({"relay": 40, "rely": 2, "plyometrics": 12, "marathon": 30, "strides": 9, "race": 50, "mile": 20})
@@ -28,6 +29,22 @@ def test_what_is_not_corrected():
 def test_correct_keeps_the_rest_of_the_query():
     assert WORDS.correct('"stirdes" before a -racee relya') == '"strides" before a -race relay'
     assert WORDS.correct("strides before a race") is None
+
+
+def test_a_word_the_index_holds_in_another_form_is_no_typo():
+    """No item says "tuning", but the index holds its stem: it is searched as it is, not
+    replaced by its neighbour "turning" nor left out."""
+    vocabulary = Vocabulary({"turning": 9, "tune": 2, "out": 30})
+    indexed = lambda word: set(analyze(word)) <= {"turn", "tune", "out"}  # noqa: E731
+    assert vocabulary.correct("tuning out") == "turning out"  # by words alone
+    assert vocabulary.correct("tuning out", indexed) is None
+    assert vocabulary.without_unknown("tuning out") == "out"
+    assert vocabulary.without_unknown("tuning out", indexed) is None
+    assert vocabulary.without_unknown("tuning outz", indexed) == "tuning"
+
+
+def test_a_hyphenated_word_is_never_half_left_out():
+    assert Vocabulary({"based": 2, "cloud": 3}).without_unknown("usage-based cloud") is None
 
 
 def test_words_file_round_trip(tmp_path):

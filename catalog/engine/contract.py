@@ -71,6 +71,10 @@ class SearchIndex(Protocol):
         """Index terms beginning with `prefix`, those most items hold first."""
         ...
 
+    def holds(self, term: str) -> bool:
+        """Whether any item holds the index term in a searched field."""
+        ...
+
     def related(self, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:
         """Ids of items sharing the most tags with this one, other kinds first."""
         ...

@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import partial
 
 from sqlite_utils import Database
 
-from catalog.engine import FILTERS, Moment
+from catalog.engine import FILTERS, Moment, SearchIndex
 from catalog.generations.live import Generation
 from catalog.links import item_path, moment_path, source_moment_url
 from catalog.search.query import ParsedQuery, parse, typed_prefix
@@ -68,13 +67,12 @@ def run_search(generation: Generation, db: Database, request: SearchRequest) -> 
     return doc
 
 
-def as_searched(
-    text: str, vocabulary: Vocabulary, index_terms: Callable[[str], list[str]] | None = None
-) -> tuple[ParsedQuery, str | None]:
+def as_searched(text: str, vocabulary: Vocabulary, index: SearchIndex | None = None) -> tuple[ParsedQuery, str | None]:
     """The query as it is searched, and its text when that differs from what was typed.
 
-    A word that is no catalog word but a typo of one is searched as that word; a word no item
-    contains is left out (unless nothing else is left). A last word still being typed that
+    A word that no item holds in any form (by the index's terms, so "tuning" is held where
+    items say "tune") but that is a typo of a catalog word is searched as that word; a word
+    no item contains is left out (unless nothing else is left). A last word still being typed that
     begins catalog words stands for them (Meilisearch's prefix rule); it is neither corrected
     nor left out, so results keep up with every key.
     """
@@ -90,11 +88,13 @@ def as_searched(
     if completions and known:
         completions = [fold(typing), *completions]  # "PR" is a word, and "pro…" may be coming
     number = analyze(typing) if typing and any(c.isdigit() for c in typing) else []
-    if len(number) == 1 and not completions and index_terms is not None:
-        completions = index_terms(number[0])  # numbers are no words of the vocabulary: "4x40" begins 4x400
+    if len(number) == 1 and not completions and index is not None:
+        # numbers are no words of the vocabulary: "4x40" begins 4x400
+        completions = index.terms_beginning(number[0], MAX_COMPLETIONS)
     words = parsed.words[: len(parsed.words) - len(typing)].rstrip() if completions else parsed.words
-    fixed = vocabulary.correct(words) or words
-    corrected = vocabulary.without_unknown(fixed) or (fixed if fixed != words else None)
+    indexed = _indexed_by(index)
+    fixed = vocabulary.correct(words, indexed) or words
+    corrected = vocabulary.without_unknown(fixed, indexed) or (fixed if fixed != words else None)
     searched = parsed
     if corrected is not None or completions:
         searched = replace(parse(words if corrected is None else corrected), speaker=parsed.speaker)
@@ -104,14 +104,19 @@ def as_searched(
     return replace(searched, typed=fold(typing), prefix=prefix), f"{corrected} {typing}" if corrected else None
 
 
+def _indexed_by(index: SearchIndex | None) -> Callable[[str], bool]:
+    """Whether the index holds every term a word is analysed into (no index: never)."""
+    if index is None:
+        return lambda word: False
+    return lambda word: all(index.holds(term) for term in analyze(word))
+
+
 def _search(generation: Generation, db: Database, request: SearchRequest) -> dict:
     """Search, and the document of /api/search; `suggestion` holds the query as searched
     when that is not what was typed."""
     typed = parse(request.q).text
     index = generation.index
-    parsed, corrected = as_searched(
-        request.q, generation.vocabulary, partial(index.terms_beginning, limit=MAX_COMPLETIONS)
-    )
+    parsed, corrected = as_searched(request.q, generation.vocabulary, index)
     filters = dict(request.filters)
     if parsed.speaker:
         filters["speaker"] = parsed.speaker

@@ -4,7 +4,9 @@ Each generation carries `words.tsv`: every word of the catalog (folded, unstemme
 its count. A query word of 5+ letters that is not a catalog word may differ by 1 typo
 (2 from 9 letters) from one that is; the closest, most frequent one replaces it.
 Comparing against words, not stems, is what lets `relya` find "relay" (Whoosh's own fuzzy
-terms compare against the stem `relai`). rapidfuzz does the distance scan in C.
+terms compare against the stem `relai`). rapidfuzz does the distance scan in C. A word no
+item says in that form but the index holds in another ("tuning", where items say "tune";
+"body's") is no typo: it is searched as it is, never replaced by a neighbour ("turning").
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import bisect
 import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rapidfuzz import distance, process
@@ -109,24 +111,28 @@ class Vocabulary:
         best = min(matches, key=lambda m: (m[1], -self.counts[m[0]], m[0][0] != word[0], m[0]))
         return best[0]
 
-    def correct(self, text: str) -> str | None:
-        """`text` with each misspelled word replaced, or None if nothing needed correcting."""
+    def correct(self, text: str, indexed: Callable[[str], bool] = lambda word: False) -> str | None:
+        """`text` with each misspelled word replaced, or None if nothing needed correcting;
+        `indexed(word)` says whether the index holds the word in another form."""
         changed = False
 
         def fix(match: re.Match) -> str:
             nonlocal changed
-            corrected = self.correction(fold(match.group()))
+            word = fold(match.group())
+            corrected = None if indexed(word) else self.correction(word)
             changed = changed or corrected is not None
             return corrected or match.group()
 
         fixed = _WORD.sub(fix, text)
         return fixed if changed else None
 
-    def without_unknown(self, text: str) -> str | None:
-        """`text` without words the catalog never uses, or None if there are none (or only
-        such words): a word no item contains cannot help, so it should not sink the query."""
+    def without_unknown(self, text: str, indexed: Callable[[str], bool] = lambda word: False) -> str | None:
+        """`text` without words the catalog never uses in any form, or None if there are none
+        (or only such words): a word no item contains cannot help, so it should not sink the query.
+        Only whole words are left out: "usage-based" stays, even where items never say "usage"."""
         words = [m.group() for m in _WORD.finditer(text)]
-        unknown = {w for w in words if fold(w) not in self.counts}
-        if not unknown or len(unknown) == len(words):
+        unknown = {w for w in words if fold(w) not in self.counts and not indexed(fold(w))}
+        if len(unknown) == len(words):
             return None
-        return " ".join(" ".join(w for w in text.split(" ") if w.strip('"-') not in unknown).split())
+        kept = " ".join(" ".join(w for w in text.split(" ") if w.strip('"-') not in unknown).split())
+        return kept if kept != " ".join(text.split()) else None

@@ -45,8 +45,7 @@ def find(item_id: str):
         abort(404)
     asked = (request.args.get("q") or "")[:MAX_QUERY_CHARS]
     # Without an index, find still marks the words as typed: there is only no vocabulary to read them by.
-    vocabulary = run_live(lambda generation: generation.vocabulary, otherwise=None)
-    parsed = as_searched(asked, vocabulary)[0] if vocabulary is not None else parse(asked)
+    parsed = run_live(lambda generation: as_searched(asked, generation.vocabulary, generation.index)[0], parse(asked))
     shown = transcript(
         store.item_segments(db, item_id),
         store.item_chapters(db, item_id),

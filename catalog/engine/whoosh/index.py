@@ -76,6 +76,10 @@ class WhooshIndex:
     def terms_beginning(self, prefix: str, limit: int) -> list[str]:
         return terms_beginning(self.searcher, prefix, limit)
 
+    def holds(self, term: str) -> bool:
+        reader = self.searcher.reader()
+        return any(reader.doc_frequency(field, term) for field in FIELD_WEIGHTS)
+
     def related(self, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:
         return related(self.searcher, item_id, own_kind, tags, limit)
 
