@@ -7,7 +7,8 @@ from pathlib import Path
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from catalog.engine.whoosh.ranking import ItemStats, _frequencies, item_idf
+from catalog.engine.whoosh.kept import read_frequencies
+from catalog.engine.whoosh.ranking import ItemStats, item_idf
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.generations.live import LiveIndex
 from catalog.search.document import SearchRequest, run_search
@@ -42,7 +43,9 @@ class _ItemIdfBM25F(scoring.BM25F):
         self.stats = stats
 
     def idf(self, searcher, fieldname, text):
-        return item_idf(self.stats, {d for field in FIELD_WEIGHTS for d in _frequencies(searcher, field, (text,))})
+        return item_idf(
+            self.stats, {d for field in FIELD_WEIGHTS for d in read_frequencies(searcher.reader(), field, text)}
+        )
 
 
 def whooshs_bm25f(searcher: Searcher, stats: ItemStats) -> Searcher:

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from catalog.engine.whoosh import passages
-from catalog.engine.whoosh.ranking import ItemStats, _bm25, _frequencies, item_idf
+from catalog.engine.whoosh.kept import read_frequencies
+from catalog.engine.whoosh.ranking import ItemStats, _bm25, item_idf
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.generations.live import LiveIndex, open_generation
 from catalog.search.query import parse
@@ -28,12 +29,12 @@ def test_field_scores_are_whooshs_bm25f_with_one_idf_per_item(sample_data, word)
     shared = LiveIndex(sample_data).current().index.searcher
     stats = ItemStats.load(shared)
     whoosh_searcher = whooshs_bm25f(shared, stats)
-    holders = {d for field in FIELD_WEIGHTS for d in _frequencies(shared, field, (word,))}
+    holders = {d for field in FIELD_WEIGHTS for d in read_frequencies(shared.reader(), field, word)}
     compared = 0
     for field, weight in FIELD_WEIGHTS.items():
         query = wq.Term(field, word, boost=weight)
         whoosh = {hit.docnum: hit.score for hit in whoosh_searcher.search(query, limit=None)}
-        ours = _bm25(shared, stats, field, _frequencies(shared, field, (word,)), item_idf(stats, holders))
+        ours = _bm25(shared, stats, field, read_frequencies(shared.reader(), field, word), item_idf(stats, holders))
         assert ours.keys() == whoosh.keys()
         assert all(ours[docnum] == pytest.approx(score, rel=1e-9) for docnum, score in whoosh.items())
         compared += len(ours)

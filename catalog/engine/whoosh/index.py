@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from catalog.engine.contract import TIME_BUDGET, EngineResult
 from catalog.engine.whoosh import moments, ranking
 from catalog.engine.whoosh.facets import FacetTable
+from catalog.engine.whoosh.kept import KeptFrequencies
 from catalog.engine.whoosh.positions import docs_with_phrase
 from catalog.engine.whoosh.ranking import ItemStats
 from catalog.engine.whoosh.reads import SearchReads
@@ -33,7 +34,8 @@ class WhooshIndex:
 
     Each thread reuses one searcher: opening a searcher costs tens of milliseconds on a
     large index, searching with one does not. The facet table and ranking statistics are
-    read once, since the index never changes under a generation.
+    read once, since the index never changes under a generation, and the frequencies of the
+    words searched most recently are kept for the searches after (see kept.py).
     """
 
     def __init__(self, index: Index):
@@ -41,6 +43,7 @@ class WhooshIndex:
         self._local = threading.local()
         self._opened: list[Searcher] = []
         self._lock = threading.Lock()
+        self._kept = KeptFrequencies()
 
     @property
     def searcher(self) -> Searcher:
@@ -70,7 +73,16 @@ class WhooshIndex:
         budget: float = TIME_BUDGET,
     ) -> EngineResult:
         return search(
-            self.searcher, parsed, filters, page, per_page, newest_first, budget, self.facet_table, self.item_stats
+            self.searcher,
+            parsed,
+            filters,
+            page,
+            per_page,
+            newest_first,
+            budget,
+            self.facet_table,
+            self.item_stats,
+            self._kept,
         )
 
     def terms_beginning(self, prefix: str, limit: int) -> list[str]:
@@ -104,6 +116,7 @@ def search(
     budget: float,
     facet_table: FacetTable,
     stats: ItemStats,
+    kept: KeptFrequencies,
 ) -> EngineResult:
     """Rank items, count facets over every match, then find the moments of this page's items.
 
@@ -116,7 +129,7 @@ def search(
     allowed, phrases_partial = _allowed(searcher, parsed, filters, deadline)
     phrase_words = [word for phrase in parsed.phrases for word in phrase]
     scored = [*parsed.scored_terms, *(word for word in phrase_words if word not in FUNCTION_TERMS)]
-    read = SearchReads(searcher)
+    read = SearchReads(searcher, kept)
     ranked = ranking.rank(
         searcher,
         read,

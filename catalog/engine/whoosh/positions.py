@@ -30,8 +30,9 @@ def positions(reader: IndexReader, field: str, word: str, docnums: list[int]) ->
         return found
     wanted = set(docnums)
     while matcher.is_active():  # most of them: read the postings straight through
-        if matcher.id() in wanted:
-            found[matcher.id()] = matcher.value_as("positions")
+        docnum = matcher.id()
+        if docnum in wanted:
+            found[docnum] = matcher.value_as("positions")
         matcher.next()
     return found
 

@@ -23,7 +23,6 @@ import math
 import time
 from dataclasses import dataclass
 
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from catalog.engine.whoosh import passages
@@ -92,7 +91,7 @@ def rank(
         if position and time.monotonic() > deadline:  # the first word always counts
             partial = True
             break
-        frequencies = {field: _frequencies(searcher, field, parsed.alternatives(word)) for field in FIELD_WEIGHTS}
+        frequencies = {field: read.frequencies(field, parsed.alternatives(word)) for field in FIELD_WEIGHTS}
         weights[word] = weight = item_idf(stats, set().union(*frequencies.values()))
         of_word: dict[int, float] = {}
         for field, found in frequencies.items():
@@ -127,21 +126,6 @@ def item_idf(stats: ItemStats, holders: set[int]) -> float:
 def idf(documents: int, holding: int) -> float:
     """BM25's inverse document frequency: near 0 for a word every document holds."""
     return math.log(1 + (documents - holding + 0.5) / (holding + 0.5))
-
-
-def _frequencies(searcher: Searcher, field: str, terms: tuple[str, ...]) -> dict[int, float]:
-    """How often the terms (a word, or the completions of a typed prefix) occur in `field` of
-    each document holding one."""
-    found: dict[int, float] = {}
-    for term in terms:
-        try:
-            postings = searcher.reader().postings(field, term)
-        except TermNotFound:
-            continue
-        while postings.is_active():
-            found[postings.id()] = found.get(postings.id(), 0.0) + postings.weight()
-            postings.next()
-    return found
 
 
 def _bm25(

@@ -2,22 +2,36 @@
 
 The second pass over the first items (catalog.engine.whoosh.passages) and the moments of the
 page's items ask for the same words' positions and the same stored unit maps of the same
-documents; a long transcript's unit map takes a while to unpickle.
+documents; a long transcript's unit map takes a while to unpickle. Words' frequencies are
+kept longer, by the generation, for the searches after this one (catalog.engine.whoosh.kept).
 """
 
 from __future__ import annotations
 
 from whoosh.searching import Searcher
 
+from catalog.engine.whoosh.kept import KeptFrequencies
 from catalog.engine.whoosh.positions import positions
 
 
 class SearchReads:
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, kept: KeptFrequencies):
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.kept = kept
         self._positions: dict[tuple[str, tuple[str, ...]], tuple[set[int], dict[int, list[int]]]] = {}
         self._stored: dict[int, dict] = {}
+
+    def frequencies(self, field: str, terms: tuple[str, ...]) -> dict[int, float]:
+        """How often the terms (a word, or a typed prefix's completions) occur in `field` of
+        each document holding one. Shared with other searches: never change it."""
+        if len(terms) == 1:
+            return self.kept.get(self.reader, field, terms[0])
+        found: dict[int, float] = {}
+        for term in terms:
+            for docnum, frequency in self.kept.get(self.reader, field, term).items():
+                found[docnum] = found.get(docnum, 0.0) + frequency
+        return found
 
     def positions(self, field: str, terms: tuple[str, ...], docnums: list[int]) -> dict[int, list[int]]:
         """Where any of the terms (a word, or a typed prefix's completions) sits in each of
