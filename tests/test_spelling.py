@@ -19,6 +19,13 @@ def test_corrections():
     assert WORDS.correction("plyomtrcs") == "plyometrics"  # two typos in a 9-letter word
 
 
+def test_a_typo_in_the_first_letter_counts_as_two():
+    vocabulary = Vocabulary({"tempo": 3, "insistant": 5, "assistance": 1})
+    assert vocabulary.correction("temop") == "tempo"
+    assert vocabulary.correction("lempo") is None  # one typo, but in the first letter
+    assert vocabulary.correction("assistant") == "assistance"  # two typos either way; the first letter kept wins
+
+
 def test_what_is_not_corrected():
     assert WORDS.correction("relay") is None  # a catalog word
     assert WORDS.correction("mlie") is None  # under 5 letters: no typo allowed

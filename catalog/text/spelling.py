@@ -2,7 +2,9 @@
 
 Each generation carries `words.tsv`: every word of the catalog (folded, unstemmed) with
 its count. A query word of 5+ letters that is not a catalog word may differ by 1 typo
-(2 from 9 letters) from one that is; the closest, most frequent one replaces it.
+(2 from 9 letters) from one that is; the closest, most frequent one replaces it. As in
+Meilisearch, a typo in the first letter counts as two: people seldom miss the first letter,
+so "assistant" does not become "insistant".
 Comparing against words, not stems, is what lets `relya` find "relay" (Whoosh's own fuzzy
 terms compare against the stem `relai`). rapidfuzz does the distance scan in C. A word no
 item says in that form but the index holds in another ("tuning", where items say "tune";
@@ -106,10 +108,9 @@ class Vocabulary:
             w for size in range(len(word) - budget, len(word) + budget + 1) for w in self._by_length.get(size, ())
         ]
         matches = process.extract(word, candidates, scorer=distance.OSA.distance, score_cutoff=budget, limit=None)
-        if not matches:
-            return None
-        best = min(matches, key=lambda m: (m[1], -self.counts[m[0]], m[0][0] != word[0], m[0]))
-        return best[0]
+        typos = {match: found + (match[0] != word[0]) for match, found, _ in matches}
+        within = [match for match, count in typos.items() if count <= budget]
+        return min(within, key=lambda match: (typos[match], -self.counts[match], match)) if within else None
 
     def correct(self, text: str, indexed: Callable[[str], bool] = lambda word: False) -> str | None:
         """`text` with each misspelled word replaced, or None if nothing needed correcting;
