@@ -3,7 +3,8 @@
 import pytest
 from whoosh import query as wq
 
-from catalog.engine.whoosh.positions import docs_with_phrase
+from catalog.engine.whoosh.kept import KeptFrequencies
+from catalog.engine.whoosh.reads import SearchReads
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.generations.live import LiveIndex
 from catalog.text.analysis import analyze
@@ -28,13 +29,14 @@ PHRASES = [
 def test_phrase_documents_are_whooshs(sample_data, text):
     phrase = tuple(analyze(text))
     searcher = LiveIndex(sample_data).current().index.searcher
+    read = SearchReads(searcher, KeptFrequencies())
     for field in FIELD_WEIGHTS:
         whoosh = wq.Phrase(field, list(phrase)) if len(phrase) > 1 else wq.Term(field, phrase[0])
         expected = {hit.docnum for hit in searcher.search(whoosh, limit=None)}
-        assert docs_with_phrase(searcher.reader(), field, phrase) == expected, field
+        assert read.docs_with_phrase(field, phrase) == expected, field
 
 
 def test_the_sample_holds_most_of_these_phrases(sample_data):
-    reader = LiveIndex(sample_data).current().index.searcher.reader()
-    held = [text for text in PHRASES if any(docs_with_phrase(reader, f, tuple(analyze(text))) for f in FIELD_WEIGHTS)]
+    read = SearchReads(LiveIndex(sample_data).current().index.searcher, KeptFrequencies())
+    held = [text for text in PHRASES if any(read.docs_with_phrase(f, tuple(analyze(text))) for f in FIELD_WEIGHTS)]
     assert len(held) >= len(PHRASES) - 3, held

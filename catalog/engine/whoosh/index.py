@@ -19,7 +19,6 @@ from catalog.engine.contract import TIME_BUDGET, EngineResult
 from catalog.engine.whoosh import moments, ranking
 from catalog.engine.whoosh.facets import FacetTable
 from catalog.engine.whoosh.kept import KeptFrequencies
-from catalog.engine.whoosh.positions import docs_with_phrase
 from catalog.engine.whoosh.ranking import ItemStats
 from catalog.engine.whoosh.reads import SearchReads
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
@@ -126,10 +125,10 @@ def search(
     count every match.
     """
     deadline = time.monotonic() + budget
-    allowed, phrases_partial = _allowed(searcher, parsed, filters, deadline)
+    read = SearchReads(searcher, kept)
+    allowed, phrases_partial = _allowed(read, parsed, filters, deadline)
     phrase_words = [word for phrase in parsed.phrases for word in phrase]
     scored = [*parsed.scored_terms, *(word for word in phrase_words if word not in FUNCTION_TERMS)]
-    read = SearchReads(searcher, kept)
     ranked = ranking.rank(
         searcher,
         read,
@@ -159,17 +158,16 @@ def search(
 
 
 def _allowed(
-    searcher: Searcher, parsed: ParsedQuery, filters: dict[str, str], deadline: float
+    read: SearchReads, parsed: ParsedQuery, filters: dict[str, str], deadline: float
 ) -> tuple[set[int] | None, bool]:
     """The documents the filters allow, narrowed to those holding every quoted phrase in
     some field (None when anything goes), and whether the deadline cut the phrases short."""
     terms = [wq.Term(name, value) for name, value in sorted(filters.items()) if value]
-    allowed = set(searcher.docs_for_query(wq.And(terms))) if terms else None
-    reader = searcher.reader()
+    allowed = set(read.searcher.docs_for_query(wq.And(terms))) if terms else None
     for number, phrase in enumerate(parsed.phrases):
         if number and time.monotonic() > deadline:  # the first phrase always counts
             return allowed, True
-        held = set().union(*(docs_with_phrase(reader, name, phrase) for name in FIELD_WEIGHTS))
+        held = set().union(*(read.docs_with_phrase(name, phrase) for name in FIELD_WEIGHTS))
         allowed = held if allowed is None else allowed & held
     return allowed, False
 

@@ -49,20 +49,3 @@ def near_starts(first: list[int], second: list[int]) -> list[int]:
     """Positions of `first` that `second` follows within NEAR_SLOP positions."""
     following = set(second)
     return [p for p in first if any(p + step in following for step in range(1, NEAR_SLOP + 1))]
-
-
-def holding(reader: IndexReader, field: str, word: str) -> set[int]:
-    """The documents whose `field` holds `word`."""
-    try:
-        return set(reader.postings(field, word).all_ids())
-    except TermNotFound:
-        return set()
-
-
-def docs_with_phrase(reader: IndexReader, field: str, phrase: tuple[str, ...]) -> set[int]:
-    """The documents whose `field` holds the phrase."""
-    ordered = sorted(set.intersection(*(holding(reader, field, word) for word in set(phrase))))
-    if len(phrase) == 1:  # a quoted word: holding it is holding the phrase
-        return set(ordered)
-    at = {word: positions(reader, field, word, ordered) for word in set(phrase)}
-    return {docnum for docnum in ordered if phrase_starts(phrase, {w: at[w].get(docnum, []) for w in phrase})}

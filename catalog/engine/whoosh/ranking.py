@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from whoosh.searching import Searcher
 
 from catalog.engine.whoosh import passages
-from catalog.engine.whoosh.positions import NEAR_BOOST, holding, near_starts, positions
+from catalog.engine.whoosh.positions import NEAR_BOOST, near_starts, positions
 from catalog.engine.whoosh.reads import SearchReads
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.search.query import ParsedQuery
@@ -104,7 +104,7 @@ def rank(
     candidates = set(scores) if words else set(live)
     for word in parsed.excluded:
         for field in FIELD_WEIGHTS:
-            candidates -= holding(searcher.reader(), field, word)
+            candidates -= read.frequencies(field, (word,)).keys()
     if newest_first:
         top = heapq.nlargest(limit, candidates, key=lambda d: (stats.published[d], -d))
     else:

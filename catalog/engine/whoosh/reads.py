@@ -11,7 +11,7 @@ from __future__ import annotations
 from whoosh.searching import Searcher
 
 from catalog.engine.whoosh.kept import KeptFrequencies
-from catalog.engine.whoosh.positions import positions
+from catalog.engine.whoosh.positions import phrase_starts, positions
 
 
 class SearchReads:
@@ -50,3 +50,13 @@ class SearchReads:
         if docnum not in self._stored:
             self._stored[docnum] = self.searcher.stored_fields(docnum)
         return self._stored[docnum]
+
+    def docs_with_phrase(self, field: str, phrase: tuple[str, ...]) -> set[int]:
+        """The documents whose `field` holds the phrase (its words' positions stay read, for
+        the moments of the page)."""
+        words = set(phrase)
+        ordered = sorted(set.intersection(*(set(self.frequencies(field, (word,))) for word in words)))
+        if len(phrase) == 1:  # a quoted word: holding it is holding the phrase
+            return set(ordered)
+        at = {word: self.positions(field, (word,), ordered) for word in words}
+        return {docnum for docnum in ordered if phrase_starts(phrase, {w: at[w].get(docnum, []) for w in phrase})}
