@@ -9,6 +9,7 @@ from catalog.generations.live import history, index_root, live_name, open_genera
 from catalog.search.query import parse
 from catalog.storage import runs, store
 from catalog.storage.models import Item, Segment
+from catalog.text.analysis import analyze
 from indexer import build
 
 
@@ -47,6 +48,25 @@ def test_update_reenters_only_changed_items_and_leaves_the_base_intact(fresh_dat
         assert old.doc_count() == fresh.doc_count()
     shared = [f for f in (index_root(fresh_data) / base).iterdir() if (index_root(fresh_data) / new / f.name).exists()]
     assert any(os.stat(f).st_ino == os.stat(index_root(fresh_data) / new / f.name).st_ino for f in shared)
+
+
+def test_an_updated_items_old_words_are_no_longer_held(fresh_data):
+    """Whoosh's document frequency still counts a deleted document; `holds`, which decides
+    whether a query word is a catalog word, must not."""
+    db = store.open_for_writing(fresh_data)
+    for n in range(3):
+        store.save_item(db, item(n), "t1")
+    store.save_item(db, item(9, text="fartlek"), "t1")
+    base = build.build_generation(db, fresh_data)
+    store.save_item(db, item(9, text="hill repeats"), "t2")
+    new = build.update_generation(db, fresh_data, base, {"workout:w9"})
+    fartlek, hill = analyze("fartlek hill")
+    with (
+        closing(open_generation(fresh_data, base).index) as old,
+        closing(open_generation(fresh_data, new).index) as fresh,
+    ):
+        assert old.holds(fartlek) and not old.holds(hill)
+        assert fresh.holds(hill) and not fresh.holds(fartlek)
 
 
 def test_hidden_items_leave_the_index(fresh_data):

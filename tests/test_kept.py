@@ -1,16 +1,24 @@
 """A generation keeps recently searched words' frequencies: bounded, least recently used out
 first, and never a different answer from reading the postings afresh."""
 
-from contextlib import closing
-
 from catalog.engine.whoosh import index as whoosh_index
 from catalog.engine.whoosh.kept import KeptFrequencies, read_frequencies
-from catalog.generations.live import LiveIndex, live_name, open_generation
-from catalog.search.query import parse
+from catalog.generations.live import LiveIndex
+from catalog.search.document import as_searched
 from catalog.text.analysis import analyze
 
 RELAY, TEMPO, PLYO = (analyze(word)[0] for word in ("relay", "tempo", "plyometrics"))
-QUERIES = ["relay", "4x400 relay", "strides before a race", '"tempo run"', "marathon -half", "stri", "zzzz"]
+QUERIES = [
+    "relay",
+    "4x400 relay",
+    "strides before a race",
+    '"tempo run"',
+    "marathon -half",
+    "stri",
+    "easy r",
+    "ma",
+    "zzzz",
+]
 
 
 def test_a_word_is_read_once_then_kept(sample_data):
@@ -43,14 +51,29 @@ def test_a_word_bigger_than_the_bound_is_read_but_not_kept(sample_data):
     assert found == read_frequencies(reader, "transcript", RELAY) and kept.size == 0
 
 
+def test_the_bound_is_exact(sample_data):
+    reader = LiveIndex(sample_data).current().index.searcher.reader()
+    size = len(read_frequencies(reader, "transcript", RELAY))
+    fits, too_small = KeptFrequencies(max_postings=size + 1), KeptFrequencies(max_postings=size)
+    fits.get(reader, "transcript", RELAY)
+    too_small.get(reader, "transcript", RELAY)
+    assert (fits.size, too_small.size) == (size + 1, 0)
+
+
 def test_searches_on_a_warm_generation_answer_as_reading_afresh(sample_data):
-    with closing(open_generation(sample_data, live_name(sample_data)).index) as warm:
-        for query in QUERIES * 2:
-            warm.search(parse(query), {})
-        nothing_kept = KeptFrequencies(max_postings=0)
-        for query in QUERIES:
-            fresh = whoosh_index.search(
-                warm.searcher, parse(query), {}, 1, 10, False, 5.0, warm.facet_table, warm.item_stats, nothing_kept
-            )
-            assert warm.search(parse(query), {}) == fresh, query
-        assert nothing_kept.size == 0
+    generation = LiveIndex(sample_data).current()
+    index = generation.index
+    asked = [as_searched(query, generation.vocabulary, index)[0] for query in QUERIES]
+    assert any(len(parsed.prefix) > 1 for parsed in asked)  # a typed prefix's completions are summed
+
+    def search(parsed, kept: KeptFrequencies):
+        return whoosh_index.search(
+            index.searcher, parsed, {}, 1, 10, False, 5.0, index.facet_table, index.item_stats, kept
+        )
+
+    warm, nothing_kept = KeptFrequencies(), KeptFrequencies(max_postings=0)
+    for parsed in asked * 2:
+        search(parsed, warm)
+    for parsed in asked:
+        assert search(parsed, warm) == search(parsed, nothing_kept), parsed.text
+    assert warm.size > 0 and nothing_kept.size == 0

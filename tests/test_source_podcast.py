@@ -18,6 +18,7 @@ from .helpers import live_ids, live_search, reindex_config
 
 VTT = {"Content-Type": "text/vtt"}
 CHAPTERS = "application/json+chapters"
+NOTES = "Show notes of Ep.\n\nSecond paragraph."  # the description of `episode("…", "Ep")`
 OLD_DATE = "Tue, 02 Jun 2020 08:00:00 -0400"  # long past, so the run's rolling refresh leaves it alone
 TRANSCRIPTS = {  # corpus file, MIME type, speakers its segments must carry
     "vtt": ("podcastindex-example.vtt", "text/vtt", {"Sarah", "Gillian"}),
@@ -170,6 +171,21 @@ def test_bad_chapters_are_an_item_failure(fixture_server):
     url = serve(fixture_server, episode("ep1", "Bad chapters", tags=f'<podcast:chapters url="{bad}"/>'))
     (failure,) = [r for r in read_all(source(url)) if isinstance(r, ItemFailure)]
     assert failure.reason.startswith(f"chapters {bad}: not JSON")
+
+
+@pytest.mark.parametrize(
+    ("subtitle", "description"),
+    [
+        ("Tips &amp; tricks", "Tips & tricks\n\n" + NOTES),  # plain text, escaped in the feed
+        ("Tips &lt;b&gt;and&lt;/b&gt; tricks", "Tips and tricks\n\n" + NOTES),  # HTML: its text only
+        ("Show notes of", NOTES),  # the notes say it already
+        ("Show notes o", NOTES),  # cut from the notes mid-word
+    ],
+)
+def test_the_subtitle_leads_the_notes_unless_they_say_it(fixture_server, subtitle, description):
+    url = serve(fixture_server, episode("ep1", "Ep", tags=f"<itunes:subtitle>{subtitle}</itunes:subtitle>"))
+    (item,) = items_of(read_all(source(url))).values()
+    assert item.description == description
 
 
 # --- the real feeds ---------------------------------------------------------------------------

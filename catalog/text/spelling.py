@@ -120,7 +120,7 @@ class Vocabulary:
         def fix(match: re.Match) -> str:
             nonlocal changed
             word = fold(match.group())
-            corrected = None if indexed(word) else self.correction(word)
+            corrected = None if word in self.counts or indexed(word) else self.correction(word)
             changed = changed or corrected is not None
             return corrected or match.group()
 

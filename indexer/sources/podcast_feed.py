@@ -15,6 +15,7 @@ import io
 import json
 import math
 import re
+import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
@@ -169,22 +170,33 @@ def _episode(entry: dict, base: str) -> Episode:
         link=_absolute(base, link) or media_url,
         published=_published(entry),
         duration=duration_seconds(entry.get("itunes_duration")),
-        description=notes_text(_with_subtitle(str(entry.get("subtitle") or ""), notes), DESCRIPTION_CHARS),
+        description=notes_text(_with_subtitle(entry, notes), DESCRIPTION_CHARS),
         image=_absolute(base, (entry.get("image") or {}).get("href")),
         tags=tuple(dict.fromkeys(t["term"].strip() for t in entry.get("tags", ()) if (t.get("term") or "").strip())),
         raw=_plain(entry),
     )
 
 
-def _with_subtitle(subtitle: str, notes: str) -> str:
+def _with_subtitle(entry: dict, notes: str) -> str:
     """Show notes led by the episode's `itunes:subtitle` unless they already say it: podcast
     apps show that one line under the title, and it is often the only place an episode says
-    what it is about ("Running while traveling")."""
-    said = _words(notes_text(notes, len(notes)))
-    words = _words(subtitle)
-    if not words or any(said[at : at + len(words)] == words for at in range(len(said) - len(words) + 1)):
+    what it is about ("Running while traveling"). Many feeds cut the notes' opening to make
+    the subtitle, often mid-word; that is saying it too."""
+    subtitle = str(entry.get("subtitle") or "")
+    words, said = _words(subtitle), _words(notes_text(notes, sys.maxsize))
+    if not words or _holds(said, words):
         return notes
-    return f"<p>{html.escape(subtitle)}</p>{notes}"
+    is_html = (entry.get("subtitle_detail") or {}).get("type") == "text/html"  # feedparser sanitised it
+    return f"<p>{subtitle if is_html else html.escape(subtitle)}</p>{notes}"
+
+
+def _holds(said: list[str], words: list[str]) -> bool:
+    """Whether `said` holds `words` in a row, the last of which may be cut short."""
+    size = len(words)
+    return any(
+        said[at : at + size - 1] == words[:-1] and said[at + size - 1].startswith(words[-1])
+        for at in range(len(said) - size + 1)
+    )
 
 
 def _words(text: str) -> list[str]:

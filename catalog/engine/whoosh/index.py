@@ -88,8 +88,10 @@ class WhooshIndex:
         return terms_beginning(self.searcher, prefix, limit)
 
     def holds(self, term: str) -> bool:
+        # doc_frequency still counts an extended generation's deleted documents; the postings
+        # (read once, kept for the search that follows) do not.
         reader = self.searcher.reader()
-        return any(reader.doc_frequency(field, term) for field in FIELD_WEIGHTS)
+        return any(reader.doc_frequency(field, term) and self._kept.get(reader, field, term) for field in FIELD_WEIGHTS)
 
     def related(self, item_id: str, own_kind: str, tags: list[str], limit: int = 4) -> list[str]:
         return related(self.searcher, item_id, own_kind, tags, limit)

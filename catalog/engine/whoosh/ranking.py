@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from whoosh.searching import Searcher
 
 from catalog.engine.whoosh import passages
-from catalog.engine.whoosh.positions import NEAR_BOOST, near_starts, positions
+from catalog.engine.whoosh.positions import NEAR_BOOST, near_starts
 from catalog.engine.whoosh.reads import SearchReads
 from catalog.engine.whoosh.schema import FIELD_WEIGHTS
 from catalog.search.query import ParsedQuery
@@ -108,7 +108,7 @@ def rank(
     if newest_first:
         top = heapq.nlargest(limit, candidates, key=lambda d: (stats.published[d], -d))
     else:
-        _add_closeness(searcher, parsed, per_field, candidates, scores)
+        _add_closeness(read, parsed, per_field, candidates, scores)
         wanted = sum(weights.values())
         if wanted:
             for docnum in candidates:
@@ -139,21 +139,20 @@ def _bm25(
 
 
 def _add_closeness(
-    searcher: Searcher,
+    read: SearchReads,
     parsed: ParsedQuery,
     per_field: dict[tuple[str, str], dict[int, float]],
     candidates: set[int],
     scores: dict[int, float],
 ) -> None:
     """ "strength work" said together beats "strength" and "work" a minute apart."""
-    reader = searcher.reader()
     for first, second in zip(parsed.terms, parsed.terms[1:], strict=False):
         for field in NEAR_FIELDS:
             held_first, held_second = per_field.get((field, first), {}), per_field.get((field, second), {})
             both = sorted(candidates & held_first.keys() & held_second.keys())
             if not both:
                 continue
-            at_first, at_second = positions(reader, field, first, both), positions(reader, field, second, both)
+            at_first, at_second = read.positions(field, (first,), both), read.positions(field, (second,), both)
             for docnum in both:
                 close = len(near_starts(at_first[docnum], at_second[docnum]))
                 if close:
