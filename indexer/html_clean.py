@@ -24,14 +24,23 @@ def sanitize(html: str) -> str:
 
 
 def notes_text(markup: str, limit: int) -> str:
+    """`plain_notes` of the markup, cut at a word after `limit` characters."""
+    return cut_at_word(plain_notes(markup), limit)
+
+
+def plain_notes(markup: str) -> str:
     """HTML show notes as plain text that keeps their shape: paragraphs apart, list items as
     "- " lines, line breaks, and links as Markdown `[label](url)` (the pages make those links
-    again, see `catalog.web.notes`); cut at a word after `limit` characters."""
+    again, see `catalog.web.notes`)."""
     text = _LINK.sub(lambda m: f"[{m.group(2)}]({m.group(1)})", markup)
     text = _ITEM.sub("\n- ", _BREAK.sub("\n", _BLOCK.sub("\n\n", text)))
     text = html.unescape(nh3.clean(text, tags=set()))
     lines = (" ".join(line.split()) for line in text.splitlines())
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters cut back to a word, marked " …"."""
     if len(text) <= limit:
         return text
     cut = text[:limit]

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import io
 import json
 import math
 import re
-import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
@@ -27,7 +25,7 @@ from xml.etree.ElementTree import Element
 import feedparser
 
 from catalog.storage.models import Chapter
-from indexer.html_clean import notes_text
+from indexer.html_clean import cut_at_word, plain_notes
 from indexer.safe_xml import parse_xml
 from indexer.sources.base import ItemFailure, SourceError, item_results
 from indexer.transcripts import json_list, transcript_format
@@ -170,7 +168,7 @@ def _episode(entry: dict, base: str) -> Episode:
         link=_absolute(base, link) or media_url,
         published=_published(entry),
         duration=duration_seconds(entry.get("itunes_duration")),
-        description=notes_text(_with_subtitle(entry, notes), DESCRIPTION_CHARS),
+        description=cut_at_word(_with_subtitle(entry, plain_notes(notes)), DESCRIPTION_CHARS),
         image=_absolute(base, (entry.get("image") or {}).get("href")),
         tags=tuple(dict.fromkeys(t["term"].strip() for t in entry.get("tags", ()) if (t.get("term") or "").strip())),
         raw=_plain(entry),
@@ -178,19 +176,20 @@ def _episode(entry: dict, base: str) -> Episode:
 
 
 def _with_subtitle(entry: dict, notes: str) -> str:
-    """Show notes led by the episode's `itunes:subtitle` unless they already say it: podcast
-    apps show that one line under the title, and it is often the only place an episode says
-    what it is about ("Running while traveling"). Many feeds cut the notes' opening to make
-    the subtitle, often mid-word; that is saying it too."""
+    """Plain show notes led by the episode's `itunes:subtitle` unless they already say it:
+    podcast apps show that one line under the title, and it is often the only place an episode
+    says what it is about ("Running while traveling"). Many feeds cut the notes' opening to
+    make the subtitle, often mid-word; that is saying it too."""
     subtitle = str(entry.get("subtitle") or "")
-    words, said = _words(subtitle), _words(notes_text(notes, sys.maxsize))
-    if not words or _holds(said, words):
+    if (entry.get("subtitle_detail") or {}).get("type") == "text/html":  # feedparser sanitised it
+        subtitle = plain_notes(subtitle)
+    words = _words(subtitle)
+    if not words or _said_in(_words(notes), words):
         return notes
-    is_html = (entry.get("subtitle_detail") or {}).get("type") == "text/html"  # feedparser sanitised it
-    return f"<p>{subtitle if is_html else html.escape(subtitle)}</p>{notes}"
+    return "\n\n".join(filter(None, (" ".join(subtitle.split()), notes)))
 
 
-def _holds(said: list[str], words: list[str]) -> bool:
+def _said_in(said: list[str], words: list[str]) -> bool:
     """Whether `said` holds `words` in a row, the last of which may be cut short."""
     size = len(words)
     return any(
