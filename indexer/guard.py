@@ -56,7 +56,7 @@ class FetchPolicy:
     def from_options(cls, options: dict) -> FetchPolicy:
         """The policy of a source: `allow_private_network = true` or a list of networks."""
         known = {k: options[k] for k in ("timeout", "deadline", "max_bytes", "retries", "backoff") if k in options}
-        allowed = options.get("allow_private_network", False)
+        allowed = options.get("allow_private_network", cls.allow_private)
         return cls(allow_private=allowed if isinstance(allowed, bool) else tuple(allowed), **known)
 
     @property

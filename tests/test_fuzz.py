@@ -13,7 +13,10 @@ pytestmark = pytest.mark.slow
 
 
 def _app():
-    # Built at collection time, before fixtures exist, so it indexes the sample itself.
+    # Built at collection time, before fixtures exist, so it indexes the sample itself, in a
+    # folder removed when the test run ends.
+    import atexit
+    import shutil
     import tempfile
     from pathlib import Path
 
@@ -21,6 +24,7 @@ def _app():
     from indexer.run import reindex
 
     data = Path(tempfile.mkdtemp(prefix="fuzz-data-"))
+    atexit.register(shutil.rmtree, data, ignore_errors=True)
     reindex(load_config(SAMPLE / "sources.toml"), data)
     return create_app({"DATA_DIR": str(data), "RATELIMIT_ENABLED": False})
 

@@ -3,7 +3,8 @@
 from collections import Counter
 
 from catalog.text.analysis import analyze
-from catalog.text.spelling import Vocabulary, count_words, typo_budget, write_words
+from catalog.text.spelling import Vocabulary, count_words, family_forms, typo_budget, write_words
+from tests.helpers import live_search, reindex_config
 
 WORDS = Vocabulary({"relay": 40, "rely": 2, "plyometrics": 12, "marathon": 30, "strides": 9, "race": 50, "mile": 20})
 
@@ -49,6 +50,40 @@ def test_a_word_the_index_holds_in_another_form_is_no_typo():
     assert vocabulary.without_unknown("tuning out") == "out"
     assert vocabulary.without_unknown("tuning out", indexed) is None
     assert vocabulary.without_unknown("tuning outz", indexed) == "tuning"
+
+
+def test_a_word_snowball_stems_apart_from_its_family_is_searched_as_the_form_the_index_holds():
+    """Snowball stems "panicking" to `panick` and "argument" to itself, apart from "panic" and
+    "argue" (`argu`): where the index holds only the other form, the query takes it."""
+    assert analyze("panicking panic argument arguing") == ["panick", "panic", "argument", "argu"]
+    vocabulary = Vocabulary({"picking": 9, "panic": 2, "arguing": 3, "augment": 4})
+    held = {"pick", "panic", "argu", "augment"}
+    indexed = lambda word: set(analyze(word)) <= held  # noqa: E731
+    assert vocabulary.correct("panicking", indexed) == "panic"  # not "picking", two typos away
+    assert vocabulary.correct("panicked", indexed) == "panic"
+    assert vocabulary.correct("argument", indexed) == "argue"  # not left out, not "augment"
+    assert vocabulary.correct("panicking") == "picking"  # no index: the words alone decide
+    held = {"panick"}  # the other way round: items say only "panicked"
+    assert Vocabulary({"panicked": 1}).correct("panic", lambda word: set(analyze(word)) <= held) == "panicking"
+
+
+def test_family_forms_need_a_root_of_four_letters():
+    assert family_forms("moment") == []  # "mo" is no root
+    assert family_forms("wishing") == ["wishe", "wish", "wis"]
+    assert family_forms("clinic") == ["clinicking"]
+    assert family_forms("relay") == []
+
+
+def test_a_search_for_panicking_finds_the_workout_that_says_panic(fresh_data, tmp_path):
+    workouts = tmp_path / "config" / "workouts"
+    workouts.mkdir(parents=True)
+    (workouts / "breathing.md").write_text("---\nname: Box breathing\n---\nBreathe in for four when you panic.\n")
+    (workouts / "goals.md").write_text("---\nname: Goal races\n---\nPicking a goal race for the spring.\n")
+    toml = '[sources.wk]\nkind = "workouts"\npath = "workouts"\n'
+    assert reindex_config(fresh_data, tmp_path / "config", toml).exit_code == 0
+    doc = live_search(fresh_data, "breathe when panicking")
+    assert doc["suggestion"] == "breathe when panic"
+    assert [result["id"] for result in doc["results"]] == ["workout:breathing"]
 
 
 def test_a_hyphenated_word_is_never_half_left_out():

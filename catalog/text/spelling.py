@@ -9,6 +9,9 @@ Comparing against words, not stems, is what lets `relya` find "relay" (Whoosh's 
 terms compare against the stem `relai`). rapidfuzz does the distance scan in C. A word no
 item says in that form but the index holds in another ("tuning", where items say "tune";
 "body's") is no typo: it is searched as it is, never replaced by a neighbour ("turning").
+Nor is a word whose family the index holds in a form Snowball stems apart: "panicking" (English
+adds a k to -ic words before -ing and -ed) is searched as "panic", not corrected to "picking";
+"argument" as "argue".
 """
 
 from __future__ import annotations
@@ -31,6 +34,26 @@ MAX_TRACKED_PHRASES = 500_000  # two-word phrases counted at once (see count_wor
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 # Words a suggested phrase may not hold: the function words, and fillers of speech.
 _FILLER = frozenset(FUNCTION_WORDS.split()) | {"i'm", "it's", "like", "may", "not", "yet"}
+
+
+# Endings after which Snowball can leave a word apart from its family (a short root keeps
+# "-ment"; the k of "panicking" stays), each needing a root of MIN_ROOT letters.
+FAMILY_ENDINGS = ("ment", "ing", "ed")
+MIN_ROOT = 4
+
+
+def family_forms(word: str) -> list[str]:
+    """Other forms of `word`'s family, the likeliest first: its root with a silent e back
+    ("argument": argue), as it stands, or without the letter spelling added ("panicking": panic);
+    for an -ic word, its -ick- form ("panic": panicking)."""
+    forms = []
+    for ending in FAMILY_ENDINGS:
+        root = word.removesuffix(ending)
+        if root != word and len(root) >= MIN_ROOT:
+            forms += [root + "e", root, root[:-1]]
+    if word.endswith("ic"):
+        forms.append(word + "king")
+    return forms
 
 
 def typo_budget(word: str) -> int:
@@ -113,14 +136,19 @@ class Vocabulary:
         return min(within, key=lambda match: (typos[match], -self.counts[match], match)) if within else None
 
     def correct(self, text: str, indexed: Callable[[str], bool] = lambda word: False) -> str | None:
-        """`text` with each misspelled word replaced, or None if nothing needed correcting;
-        `indexed(word)` says whether the index holds the word in another form."""
+        """`text` with each misspelled word replaced (by a form of its family that the index
+        holds, else by the closest catalog word), or None if nothing needed correcting;
+        `indexed(word)` says whether the index holds the word in some form."""
         changed = False
 
         def fix(match: re.Match) -> str:
             nonlocal changed
             word = fold(match.group())
-            corrected = None if word in self.counts or indexed(word) else self.correction(word)
+            if word in self.counts or indexed(word):
+                corrected = None
+            else:
+                held = (form for form in family_forms(word) if indexed(form))
+                corrected = next(held, None) or self.correction(word)
             changed = changed or corrected is not None
             return corrected or match.group()
 
