@@ -114,7 +114,7 @@ def test_relevance_figure_meets_its_threshold(relevance_rows, figure):
 
 # --- real material nobody here wrote, beside a plain FTS5 index of the same catalog
 
-REAL_FLOORS = {"mrr": 0.85, "recall": 0.90, "first_moment": 0.56, "moment_recall": 0.71}  # measured, less a margin
+REAL_FLOORS = {"mrr": 0.85, "recall": 0.89, "first_moment": 0.56, "moment_recall": 0.71}  # measured, less a margin
 BEATS_FTS5 = ("mrr", "first_moment")  # recall@10 does not yet: see the README
 
 
