@@ -52,26 +52,28 @@ def test_a_word_the_index_holds_in_another_form_is_no_typo():
     assert vocabulary.without_unknown("tuning outz", indexed) == "tuning"
 
 
-def test_a_word_snowball_stems_apart_from_its_family_is_searched_as_the_form_the_index_holds():
+def test_a_word_snowball_stems_apart_from_its_family_is_searched_as_the_form_items_say():
     """Snowball stems "panicking" to `panick` and "argument" to itself, apart from "panic" and
-    "argue" (`argu`): where the index holds only the other form, the query takes it."""
+    "arguing" (`argu`): where the index holds only the other form, the query takes the word
+    items say for it."""
     assert analyze("panicking panic argument arguing") == ["panick", "panic", "argument", "argu"]
-    vocabulary = Vocabulary({"picking": 9, "panic": 2, "arguing": 3, "augment": 4})
+    vocabulary = Vocabulary({"picking": 9, "panic": 2, "arguing": 3, "argued": 1, "augment": 4})
     held = {"pick", "panic", "argu", "augment"}
     indexed = lambda word: set(analyze(word)) <= held  # noqa: E731
     assert vocabulary.correct("panicking", indexed) == "panic"  # not "picking", two typos away
     assert vocabulary.correct("panicked", indexed) == "panic"
-    assert vocabulary.correct("argument", indexed) == "argue"  # not left out, not "augment"
+    assert vocabulary.correct("argument", indexed) == "arguing"  # not left out, not "augment"
     assert vocabulary.correct("panicking") == "picking"  # no index: the words alone decide
     held = {"panick"}  # the other way round: items say only "panicked"
-    assert Vocabulary({"panicked": 1}).correct("panic", lambda word: set(analyze(word)) <= held) == "panicking"
+    assert Vocabulary({"panicked": 1}).correct("panic", lambda word: set(analyze(word)) <= held) == "panicked"
 
 
-def test_family_forms_need_a_root_of_four_letters():
-    assert family_forms("moment") == []  # "mo" is no root
-    assert family_forms("wishing") == ["wishe", "wish", "wis"]
-    assert family_forms("clinic") == ["clinicking"]
-    assert family_forms("relay") == []
+def test_family_forms_are_only_those_snowball_keeps_apart():
+    assert family_forms("panicking") == family_forms("panicked") == ["panic"]
+    assert family_forms("panic") == ["panicking"]
+    assert family_forms("treatment") == ["treat", "treate"]
+    assert family_forms("hoping") == family_forms("evening") == []  # Snowball's own business
+    assert family_forms("picking") == family_forms("moment") == family_forms("comment") == []  # roots too short
 
 
 def test_a_search_for_panicking_finds_the_workout_that_says_panic(fresh_data, tmp_path):

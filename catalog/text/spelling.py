@@ -11,7 +11,7 @@ item says in that form but the index holds in another ("tuning", where items say
 "body's") is no typo: it is searched as it is, never replaced by a neighbour ("turning").
 Nor is a word whose family the index holds in a form Snowball stems apart: "panicking" (English
 adds a k to -ic words before -ing and -ed) is searched as "panic", not corrected to "picking";
-"argument" as "argue".
+"argument" as "arguing", where items say that.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz import distance, process
 
-from catalog.text.analysis import FUNCTION_WORDS
+from catalog.text.analysis import FUNCTION_WORDS, analyze
 from catalog.text.vocabulary import fold
 
 WORDS_FILE = "words.tsv"
@@ -36,23 +36,26 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _FILLER = frozenset(FUNCTION_WORDS.split()) | {"i'm", "it's", "like", "may", "not", "yet"}
 
 
-# Endings after which Snowball can leave a word apart from its family (a short root keeps
-# "-ment"; the k of "panicking" stays), each needing a root of MIN_ROOT letters.
-FAMILY_ENDINGS = ("ment", "ing", "ed")
-MIN_ROOT = 4
+MIN_ROOT = 4  # letters a family's root keeps (so "moment" is no "-ment" word of "mo")
 
 
 def family_forms(word: str) -> list[str]:
-    """Other forms of `word`'s family, the likeliest first: its root with a silent e back
-    ("argument": argue), as it stands, or without the letter spelling added ("panicking": panic);
-    for an -ic word, its -ick- form ("panic": panicking)."""
+    """Forms of `word`'s family that Snowball stems apart from it, the likeliest first.
+
+    Snowball joins regular -ing and -ed forms itself ("hoping", "hope"), but not the k that
+    English adds to an -ic word before them ("panicking": panic, and back), nor a short root
+    before -ment ("argument": argu(e)).
+    """
     forms = []
-    for ending in FAMILY_ENDINGS:
+    for ending in ("king", "ked"):
         root = word.removesuffix(ending)
-        if root != word and len(root) >= MIN_ROOT:
-            forms += [root + "e", root, root[:-1]]
-    if word.endswith("ic"):
+        if root != word and root.endswith("ic") and len(root) >= MIN_ROOT:
+            forms.append(root)
+    if word.endswith("ic") and len(word) >= MIN_ROOT:
         forms.append(word + "king")
+    root = word.removesuffix("ment")
+    if root != word and len(root) >= MIN_ROOT:
+        forms += [root, root + "e"]
     return forms
 
 
@@ -135,6 +138,16 @@ class Vocabulary:
         within = [match for match, count in typos.items() if count <= budget]
         return min(within, key=lambda match: (typos[match], -self.counts[match], match)) if within else None
 
+    def said_as(self, form: str) -> str:
+        """The catalog word items say for `form` (the most frequent one analysed as it is), so
+        a suggestion shows "arguing", not the root `argu`; `form` itself if items say none."""
+        terms = analyze(form)
+        root = form[:MIN_ROOT]
+        start = bisect.bisect_left(self._sorted, root)
+        end = bisect.bisect_left(self._sorted, root + "\U0010ffff", start)
+        said = [word for word in self._sorted[start:end] if analyze(word) == terms]
+        return max(said, key=lambda word: (self.counts[word], word), default=form)
+
     def correct(self, text: str, indexed: Callable[[str], bool] = lambda word: False) -> str | None:
         """`text` with each misspelled word replaced (by a form of its family that the index
         holds, else by the closest catalog word), or None if nothing needed correcting;
@@ -147,8 +160,8 @@ class Vocabulary:
             if word in self.counts or indexed(word):
                 corrected = None
             else:
-                held = (form for form in family_forms(word) if indexed(form))
-                corrected = next(held, None) or self.correction(word)
+                held = next((form for form in family_forms(word) if indexed(form)), None)
+                corrected = self.said_as(held) if held else self.correction(word)
             changed = changed or corrected is not None
             return corrected or match.group()
 
