@@ -3,7 +3,7 @@
 from collections import Counter
 
 from catalog.text.analysis import analyze
-from catalog.text.spelling import Vocabulary, count_words, family_forms, typo_budget, write_words
+from catalog.text.spelling import Vocabulary, count_words, family_form, typo_budget, write_words
 from tests.helpers import live_search, reindex_config
 
 WORDS = Vocabulary({"relay": 40, "rely": 2, "plyometrics": 12, "marathon": 30, "strides": 9, "race": 50, "mile": 20})
@@ -55,25 +55,29 @@ def test_a_word_the_index_holds_in_another_form_is_no_typo():
 def test_a_word_snowball_stems_apart_from_its_family_is_searched_as_the_form_items_say():
     """Snowball stems "panicking" to `panick` and "argument" to itself, apart from "panic" and
     "arguing" (`argu`): where the index holds only the other form, the query takes the word
-    items say for it."""
+    items say for it (not another word that merely begins the same: "arguably")."""
     assert analyze("panicking panic argument arguing") == ["panick", "panic", "argument", "argu"]
-    vocabulary = Vocabulary({"picking": 9, "panic": 2, "arguing": 3, "argued": 1, "augment": 4})
-    held = {"pick", "panic", "argu", "augment"}
+    vocabulary = Vocabulary({"picking": 9, "panic": 2, "arguing": 3, "argued": 1, "arguably": 50, "augment": 4})
+    held = {"pick", "panic", "argu", "arguabl", "augment"}
     indexed = lambda word: set(analyze(word)) <= held  # noqa: E731
     assert vocabulary.correct("panicking", indexed) == "panic"  # not "picking", two typos away
-    assert vocabulary.correct("panicked", indexed) == "panic"
+    assert vocabulary.correct("PANICKED", indexed) == "panic"
     assert vocabulary.correct("argument", indexed) == "arguing"  # not left out, not "augment"
+    assert vocabulary.correct("arguments", indexed) == "arguing"
     assert vocabulary.correct("panicking") == "picking"  # no index: the words alone decide
     held = {"panick"}  # the other way round: items say only "panicked"
     assert Vocabulary({"panicked": 1}).correct("panic", lambda word: set(analyze(word)) <= held) == "panicked"
 
 
-def test_family_forms_are_only_those_snowball_keeps_apart():
-    assert family_forms("panicking") == family_forms("panicked") == ["panic"]
-    assert family_forms("panic") == ["panicking"]
-    assert family_forms("treatment") == ["treat", "treate"]
-    assert family_forms("hoping") == family_forms("evening") == []  # Snowball's own business
-    assert family_forms("picking") == family_forms("moment") == family_forms("comment") == []  # roots too short
+def test_only_the_forms_snowball_keeps_apart_are_family():
+    assert family_form("panicking") == family_form("panicked") == "panic"
+    assert family_form("mimic") == "mimicking"
+    assert family_form("judgments") == "judg"
+    # Snowball's own business, or roots that are other words: never shortened
+    for word in ("hoping", "evening", "thinking", "checked", "picking", "chic", "moment", "comment", "basement"):
+        assert family_form(word) is None, word
+    supple = Vocabulary({"supple": 3})
+    assert supple.correct("supplement", lambda word: set(analyze(word)) <= {"suppl"}) is None
 
 
 def test_a_search_for_panicking_finds_the_workout_that_says_panic(fresh_data, tmp_path):

@@ -71,8 +71,9 @@ def as_searched(text: str, vocabulary: Vocabulary, index: SearchIndex | None = N
     """The query as it is searched, and its text when that differs from what was typed.
 
     A word that no item holds in any form (by the index's terms, so "tuning" is held where
-    items say "tune") but that is a typo of a catalog word is searched as that word; a word
-    no item contains is left out (unless nothing else is left). A last word still being typed that
+    items say "tune") is searched as the word items say in its family where Snowball stems the
+    two apart ("panicking" as "panic"), else as the catalog word it is a typo of; a word no
+    item contains is left out (unless nothing else is left). A last word still being typed that
     begins catalog words stands for them (Meilisearch's prefix rule); it is neither corrected
     nor left out, so results keep up with every key.
     """

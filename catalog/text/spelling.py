@@ -36,27 +36,27 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _FILLER = frozenset(FUNCTION_WORDS.split()) | {"i'm", "it's", "like", "may", "not", "yet"}
 
 
-MIN_ROOT = 4  # letters a family's root keeps (so "moment" is no "-ment" word of "mo")
+MIN_IC_WORD = 5  # "panic", "mimic"; shorter -ic words ("chic", "epic") are left alone
 
 
-def family_forms(word: str) -> list[str]:
-    """Forms of `word`'s family that Snowball stems apart from it, the likeliest first.
+def family_form(word: str) -> str | None:
+    """The form of `word`'s family that Snowball stems apart from it, if there is one.
 
     Snowball joins regular -ing and -ed forms itself ("hoping", "hope"), but not the k that
-    English adds to an -ic word before them ("panicking": panic, and back), nor a short root
-    before -ment ("argument": argu(e)).
+    English adds to an -ic word before them ("panicking": panic, and back), nor the e that a
+    root in -dg or -gu drops before -ment ("argument": `argu`, as "arguing"; "judgment": `judg`).
     """
-    forms = []
     for ending in ("king", "ked"):
         root = word.removesuffix(ending)
-        if root != word and root.endswith("ic") and len(root) >= MIN_ROOT:
-            forms.append(root)
-    if word.endswith("ic") and len(word) >= MIN_ROOT:
-        forms.append(word + "king")
-    root = word.removesuffix("ment")
-    if root != word and len(root) >= MIN_ROOT:
-        forms += [root, root + "e"]
-    return forms
+        if root != word and root.endswith("ic") and len(root) >= MIN_IC_WORD:
+            return root
+    if word.endswith("ic") and len(word) >= MIN_IC_WORD:
+        return word + "king"
+    singular = word.removesuffix("s")
+    root = singular.removesuffix("ment")
+    if root != singular and root.endswith(("dg", "gu")) and len(root) > 2:
+        return root
+    return None
 
 
 def typo_budget(word: str) -> int:
@@ -110,10 +110,12 @@ class Vocabulary:
     def completions(self, prefix: str, limit: int = MAX_COMPLETIONS) -> list[str]:
         """The catalog's most frequent words that begin with `prefix` (folded), longer than it."""
         prefix = fold(prefix)
-        start = bisect.bisect_left(self._sorted, prefix)
-        end = bisect.bisect_left(self._sorted, prefix + "\U0010ffff", start)
-        longer = (word for word in self._sorted[start:end] if word != prefix)
+        longer = (word for word in self._starting_with(prefix) if word != prefix)
         return heapq.nlargest(limit, longer, key=lambda word: (self.counts[word], word))
+
+    def _starting_with(self, prefix: str) -> list[str]:
+        start = bisect.bisect_left(self._sorted, prefix)
+        return self._sorted[start : bisect.bisect_left(self._sorted, prefix + "\U0010ffff", start)]
 
     @classmethod
     def load(cls, folder: Path) -> Vocabulary:
@@ -140,12 +142,10 @@ class Vocabulary:
 
     def said_as(self, form: str) -> str:
         """The catalog word items say for `form` (the most frequent one analysed as it is), so
-        a suggestion shows "arguing", not the root `argu`; `form` itself if items say none."""
+        a suggestion shows "arguing", not the root `argu`; `form` itself if items say none.
+        Only words beginning with its stem are read: a stem begins the words it stems."""
         terms = analyze(form)
-        root = form[:MIN_ROOT]
-        start = bisect.bisect_left(self._sorted, root)
-        end = bisect.bisect_left(self._sorted, root + "\U0010ffff", start)
-        said = [word for word in self._sorted[start:end] if analyze(word) == terms]
+        said = [word for word in self._starting_with(terms[0]) if analyze(word) == terms] if terms else []
         return max(said, key=lambda word: (self.counts[word], word), default=form)
 
     def correct(self, text: str, indexed: Callable[[str], bool] = lambda word: False) -> str | None:
@@ -160,8 +160,8 @@ class Vocabulary:
             if word in self.counts or indexed(word):
                 corrected = None
             else:
-                held = next((form for form in family_forms(word) if indexed(form)), None)
-                corrected = self.said_as(held) if held else self.correction(word)
+                form = family_form(word)
+                corrected = self.said_as(form) if form and indexed(form) else self.correction(word)
             changed = changed or corrected is not None
             return corrected or match.group()
 
