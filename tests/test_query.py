@@ -1,6 +1,7 @@
 """Query parsing: forgiving, bounded, and never an error (checked with hypothesis too)."""
 
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import example, given, settings
@@ -76,3 +77,12 @@ def test_operator_soup_is_read_as_plain_words(pieces):
 )
 def test_the_word_being_typed_is_the_last_one_with_nothing_after_it(typed, prefix):
     assert typed_prefix(typed) == prefix
+
+
+def test_a_whole_number_of_miles_stands_for_its_decimals_once_the_index_gives_them():
+    parsed = parse("16 mile long run after zone 2")
+    assert parsed.whole_miles() == ["16"]  # "zone 2" is no distance
+    widened = replace(parsed, decimals=(("16", ("16.14", "16.56")),))
+    assert widened.alternatives("16") == ("16", "16.14", "16.56")
+    assert widened.alternatives("2") == ("2",)
+    assert {"16.14", "16.56"} <= widened.highlight_terms

@@ -99,10 +99,19 @@ def as_searched(text: str, vocabulary: Vocabulary, index: SearchIndex | None = N
     searched = parsed
     if corrected is not None or completions:
         searched = replace(parse(words if corrected is None else corrected), speaker=parsed.speaker)
+    if index is not None:
+        searched = _with_decimals(searched, index)
     if not completions:
         return searched, corrected
     prefix = tuple(dict.fromkeys(term for word in completions for term in analyze(word)[:1]))
     return replace(searched, typed=fold(typing), prefix=prefix), f"{corrected} {typing}" if corrected else None
+
+
+def _with_decimals(parsed: ParsedQuery, index: SearchIndex) -> ParsedQuery:
+    """`parsed`, its whole miles standing for the decimals of them that items hold too: a
+    training log's GPS "16.14 miles" is the 16-mile run a visitor asks for."""
+    found = {number: tuple(index.terms_beginning(f"{number}.", MAX_COMPLETIONS)) for number in parsed.whole_miles()}
+    return replace(parsed, decimals=tuple((number, terms) for number, terms in found.items() if terms))
 
 
 def _indexed_by(index: SearchIndex | None) -> Callable[[str], bool]:

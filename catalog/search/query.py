@@ -19,6 +19,7 @@ _PHRASE = re.compile(r'"([^"]*)"')
 _SPEAKER = re.compile(r'(?:^|\s)speaker:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _EXCLUDED = re.compile(r"(?:^|\s)-(\w[^\s]*)")
 _LAST_WORD = re.compile(r"(?:^|\s)([^\W_][\w'’]*)$")  # a plain word ending the text, nothing after it
+MILE = analyze("mile")[0]
 PREFIX_MARK = "*"  # no index term holds it: the key under which a typed prefix's terms are ranked
 
 
@@ -32,6 +33,8 @@ class ParsedQuery:
     speaker: str | None = None  # from `speaker:name` or `speaker:"full name"`
     typed: str | None = None  # a word being typed, matched as a prefix (see `typed_prefix`)
     prefix: tuple[str, ...] = ()  # the index terms of the catalog words `typed` begins
+    # (whole number, the index's decimals of it) for "16 mile": a log's "16.14 miles" is a 16-mile run
+    decimals: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -48,12 +51,21 @@ class ParsedQuery:
         return (*self.terms, self.prefix_key) if self.prefix_key else self.terms
 
     def alternatives(self, word: str) -> tuple[str, ...]:
-        """The index terms a query word stands for: itself, or a prefix's completions."""
-        return self.prefix if word == self.prefix_key else (word,)
+        """The index terms a query word stands for: itself (with its decimals), or a prefix's completions."""
+        if word == self.prefix_key:
+            return self.prefix
+        return (word, *dict(self.decimals).get(word, ()))
 
     @property
     def highlight_terms(self) -> frozenset[str]:
-        return frozenset(self.terms) | set(self.prefix) | {word for phrase in self.phrases for word in phrase}
+        decimals = {term for _, terms in self.decimals for term in terms}
+        phrased = {word for phrase in self.phrases for word in phrase}
+        return frozenset(self.terms) | set(self.prefix) | decimals | phrased
+
+    def whole_miles(self) -> list[str]:
+        """The whole numbers the query gives as miles ("16 mile long run": 16)."""
+        pairs = zip(self.terms, self.terms[1:], strict=False)
+        return [number for number, unit in pairs if number.isdigit() and unit == MILE]
 
 
 def typed_prefix(text: str) -> str | None:
