@@ -34,8 +34,9 @@ browser:
 
 # The product as `pip install .` leaves it, no extras, in a fresh venv: every run-time import declared,
 # every source kind indexed against a site on 127.0.0.1, the pages served by gunicorn.
+# setuptools builds in ./build and never removes a module deleted since: start from nothing.
 check-install:
-	rm -rf $(BARE) && python3 -m venv $(BARE)
+	rm -rf $(BARE) build *.egg-info && python3 -m venv $(BARE)
 	$(BARE)/bin/python -m pip install --quiet .
 	$(BARE)/bin/python tests/install_check.py
 
