@@ -25,6 +25,16 @@ def reindex_config(data_dir: Path, config_dir: Path, toml_text: str) -> RunRepor
     return reindex(load_config(path), data_dir)
 
 
+def index_workouts(data_dir: Path, config_dir: Path, workouts: dict[str, str], options: str = "") -> RunReport:
+    """Index a workouts source `wk` whose files are `workouts` (name: markdown), written
+    under config_dir/workouts, with any further `options` lines for it."""
+    folder = config_dir / "workouts"
+    folder.mkdir(parents=True)
+    for name, text in workouts.items():
+        (folder / name).write_text(text)
+    return reindex_config(data_dir, config_dir, f'[sources.wk]\nkind = "workouts"\npath = "workouts"\n{options}')
+
+
 def live_search(data_dir: Path, query: str, **args) -> dict:
     """The /api/search document for `query` from the live generation."""
     generation = LiveIndex(data_dir).current()

@@ -12,7 +12,7 @@ from catalog.links import with_query
 from catalog.search.query import parse
 from catalog.web.notes import notes_html
 from catalog.web.transcript_view import transcript
-from tests.helpers import reindex_config
+from tests.helpers import index_workouts
 
 INTERVIEW = "/items/youtube:smplIntrv01"
 EPISODE = "/items/generic:riverbend-ep-041"
@@ -224,11 +224,8 @@ def test_moment_links_carry_the_query_before_their_anchor():
 def test_a_source_title_from_sources_toml_is_what_visitors_read(fresh_data, tmp_path):
     from app import create_app
 
-    workouts = tmp_path / "config" / "workouts"
-    workouts.mkdir(parents=True)
-    (workouts / "hills.md").write_text("---\nname: Hill repeats\nduration: 40\n---\nSix hills, jog down.\n")
-    toml = '[sources.wk]\nkind = "workouts"\npath = "workouts"\ntitle = "Riverbend workouts"\n'
-    assert reindex_config(fresh_data, tmp_path / "config", toml).exit_code == 0
+    hills = {"hills.md": "---\nname: Hill repeats\nduration: 40\n---\nSix hills, jog down.\n"}
+    assert index_workouts(fresh_data, tmp_path / "config", hills, 'title = "Riverbend workouts"\n').exit_code == 0
     client = create_app({"DATA_DIR": str(fresh_data), "TESTING": True, "RATELIMIT_ENABLED": False}).test_client()
     for url in ("/search?q=hills", "/items/workout:hills"):
         meta = lxml.html.fromstring(page(client, url)).xpath(f"//p[{has('meta')}]")[0].text_content()

@@ -7,7 +7,7 @@ import pytest
 from catalog.generations.live import LiveIndex
 from catalog.search.document import SearchRequest, run_search
 from catalog.storage import store
-from tests.helpers import live_search, reindex_config
+from tests.helpers import index_workouts, live_search
 
 INTERVIEW = "youtube:smplIntrv01"
 FIRST_RELAY_MENTION = 134  # seconds: "…the four by four hundred relay" in the auto-captions
@@ -187,12 +187,11 @@ def test_a_word_being_typed_stands_for_the_words_it_begins(search):
 
 def test_a_whole_number_of_miles_finds_the_logs_gps_decimals(fresh_data, tmp_path):
     """Training logs give GPS distances ("16.14 miles"); a visitor asks for "16 mile long run"."""
-    workouts = tmp_path / "config" / "workouts"
-    workouts.mkdir(parents=True)
-    (workouts / "sunday.md").write_text("---\nname: Sunday\n---\nLong run on the trails, 16.14 miles.\n")
-    (workouts / "tuesday.md").write_text("---\nname: Tuesday\n---\nTempo run, 6 miles with 4 at threshold.\n")
-    toml = '[sources.wk]\nkind = "workouts"\npath = "workouts"\n'
-    assert reindex_config(fresh_data, tmp_path / "config", toml).exit_code == 0
+    workouts = {
+        "sunday.md": "---\nname: Sunday\n---\nLong run on the trails, 16.14 miles.\n",
+        "tuesday.md": "---\nname: Tuesday\n---\nTempo run, 6 miles with 4 at threshold.\n",
+    }
+    assert index_workouts(fresh_data, tmp_path / "config", workouts).exit_code == 0
     results = live_search(fresh_data, "16 mile run")["results"]
     assert [result["id"] for result in results] == ["workout:sunday", "workout:tuesday"]
     assert "<mark>16.14</mark>" in results[0]["moments"][0]["text_html"]

@@ -4,7 +4,7 @@ from collections import Counter
 
 from catalog.text.analysis import analyze
 from catalog.text.spelling import Vocabulary, count_words, family_form, typo_budget, write_words
-from tests.helpers import live_search, reindex_config
+from tests.helpers import index_workouts, live_search
 
 WORDS = Vocabulary({"relay": 40, "rely": 2, "plyometrics": 12, "marathon": 30, "strides": 9, "race": 50, "mile": 20})
 
@@ -81,12 +81,11 @@ def test_only_the_forms_snowball_keeps_apart_are_family():
 
 
 def test_a_search_for_panicking_finds_the_workout_that_says_panic(fresh_data, tmp_path):
-    workouts = tmp_path / "config" / "workouts"
-    workouts.mkdir(parents=True)
-    (workouts / "breathing.md").write_text("---\nname: Box breathing\n---\nBreathe in for four when you panic.\n")
-    (workouts / "goals.md").write_text("---\nname: Goal races\n---\nPicking a goal race for the spring.\n")
-    toml = '[sources.wk]\nkind = "workouts"\npath = "workouts"\n'
-    assert reindex_config(fresh_data, tmp_path / "config", toml).exit_code == 0
+    workouts = {
+        "breathing.md": "---\nname: Box breathing\n---\nBreathe in for four when you panic.\n",
+        "goals.md": "---\nname: Goal races\n---\nPicking a goal race for the spring.\n",
+    }
+    assert index_workouts(fresh_data, tmp_path / "config", workouts).exit_code == 0
     doc = live_search(fresh_data, "breathe when panicking")
     assert doc["suggestion"] == "breathe when panic"
     assert [result["id"] for result in doc["results"]] == ["workout:breathing"]

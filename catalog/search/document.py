@@ -110,7 +110,10 @@ def as_searched(text: str, vocabulary: Vocabulary, index: SearchIndex | None = N
 def _with_decimals(parsed: ParsedQuery, index: SearchIndex) -> ParsedQuery:
     """`parsed`, its whole miles standing for the decimals of them that items hold too: a
     training log's GPS "16.14 miles" is the 16-mile run a visitor asks for."""
-    found = {number: tuple(index.terms_beginning(f"{number}.", MAX_COMPLETIONS)) for number in parsed.whole_miles()}
+    miles = parsed.whole_miles()
+    if not miles:
+        return parsed
+    found = {number: tuple(index.terms_beginning(f"{number}.", MAX_COMPLETIONS)) for number in miles}
     return replace(parsed, decimals=tuple((number, terms) for number, terms in found.items() if terms))
 
 
